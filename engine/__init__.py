@@ -1,0 +1,1 @@
+"""A form-workflow engine driven by declarative YAML."""

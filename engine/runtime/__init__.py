@@ -1,0 +1,1 @@
+"""Pure runtime: validation, state machines, deadlines. No Flask, no DB session."""

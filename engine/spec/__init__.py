@@ -1,0 +1,1 @@
+"""Loading, checking and freezing YAML definitions into typed spec objects."""

@@ -1,0 +1,242 @@
+"""Frozen, typed spec objects: what the runtime reads instead of raw YAML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from engine.spec.conditions import Condition
+
+FIELD_TYPES = (
+    "text",
+    "long_text",
+    "email",
+    "phone",
+    "url",
+    "whole_number",
+    "decimal",
+    "date",
+    "choice",
+    "multiple_choice",
+    "yes_no",
+    "attestation",
+    "group",
+)
+ROLES = ("applicant", "reviewer", "admin")
+COMMENT_MODES = ("none", "optional", "required")
+NOTIFY_TARGETS = ("applicant", "reviewers", "admins")
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was written: file, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a choice or multiple-choice field."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """How a repeating group repeats ("add another")."""
+
+    min: int
+    max: int
+    add_label: str
+    item_label: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field check: when `when` holds (or always), `check` must hold."""
+
+    check: Condition
+    message: str
+    field: str
+    when: Condition | None = None
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One question of a form, or a group of questions."""
+
+    id: str
+    type: str
+    label: str
+    hint: str | None = None
+    required: bool = False
+    require_if: Condition | None = None
+    show_if: Condition | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    pattern: str | None = None
+    options: tuple[Option, ...] = ()
+    widget: str | None = None
+    default: Any = None
+    autocomplete: str | None = None
+    messages: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    fields: tuple[FieldSpec, ...] = ()
+    repeat: Repeat | None = None
+    rules: tuple[Rule, ...] = ()
+    where: Location | None = None
+
+    @property
+    def is_group(self) -> bool:
+        """Tell whether this field holds other fields."""
+        return self.type == "group"
+
+    def option_label(self, value: object) -> str | None:
+        """Return the label shown for a stored option value."""
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        return None
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of a multi-page form."""
+
+    id: str
+    title: str
+    fields: tuple[FieldSpec, ...]
+    intro: str | None = None
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A whole form, frozen at load and identified by name and content hash."""
+
+    name: str
+    title: str
+    pages: tuple[PageSpec, ...]
+    version: str
+    source: str
+    description: str | None = None
+    rules: tuple[Rule, ...] = ()
+    where: Location | None = None
+
+    def fields(self) -> Iterator[FieldSpec]:
+        """Yield the top-level fields of every page, in order."""
+        for page in self.pages:
+            yield from page.fields
+
+    def field(self, field_id: str) -> FieldSpec:
+        """Return the top-level field with this id (KeyError if none)."""
+        for spec in self.fields():
+            if spec.id == field_id:
+                return spec
+        raise KeyError(field_id)
+
+    def page(self, page_id: str) -> PageSpec:
+        """Return the page with this id (KeyError if none)."""
+        for page in self.pages:
+            if page.id == page_id:
+                return page
+        raise KeyError(page_id)
+
+    def page_of(self, field_id: str) -> PageSpec:
+        """Return the page that holds this top-level field."""
+        for page in self.pages:
+            if any(f.id == field_id for f in page.fields):
+                return page
+        raise KeyError(field_id)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline counted from entering a state."""
+
+    days: int
+    business: bool
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    """One state of a workflow."""
+
+    id: str
+    label: str
+    description: str | None = None
+    editable: bool = False
+    final: bool = False
+    due: Due | None = None
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition that must hold for a transition, and what to say when it does not."""
+
+    when: Condition
+    message: str
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A side effect named in YAML, run by the handler registered for `kind`."""
+
+    kind: str
+    params: Mapping[str, Any]
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    """One way to move an application from some states to another."""
+
+    trigger: str
+    label: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: tuple[str, ...]
+    form: str | None = None
+    guards: tuple[Guard, ...] = ()
+    comment: str = "none"
+    actions: tuple[ActionSpec, ...] = ()
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
+class WorkflowSpec:
+    """A whole workflow, frozen at load and identified by name and content hash."""
+
+    name: str
+    title: str
+    form: str
+    initial: str
+    states: Mapping[str, StateSpec]
+    transitions: tuple[TransitionSpec, ...]
+    version: str
+    source: str
+    description: str | None = None
+    where: Location | None = None
+
+    def transitions_from(self, state: str) -> tuple[TransitionSpec, ...]:
+        """Return the transitions that may leave this state, in file order."""
+        return tuple(t for t in self.transitions if state in t.sources)
+
+    def transition(self, trigger: str, state: str) -> TransitionSpec | None:
+        """Return the transition for this trigger from this state, if any."""
+        for t in self.transitions:
+            if t.trigger == trigger and state in t.sources:
+                return t
+        return None
