@@ -13,6 +13,46 @@ INTERFACE CONTRACT (other modules rely on exactly these names):
     Condition.to_json() -> dict               the form mirrored in static/js/conditions.js
 
 Kinds of values: "text", "number", "date", "choice", "choices", "boolean", "group".
+
+THE VOCABULARY (what staff may write in `show_if`, `require_if`, rule `check`/`when`
+and workflow `guard.when`; anything else is refused when the YAML is loaded):
+
+Combining conditions
+    {all: [C, ...]}        every condition holds (a non-empty list)
+    {any: [C, ...]}        at least one condition holds (a non-empty list)
+    {not: C}               the condition does not hold
+
+Comparing a field: {field: REF, OP: VALUE} with exactly one OP
+    equals, not_equals     VALUE of the field's kind: an option key for a choice,
+                           true/false for a yes/no question, a number, a date, text
+    one_of                 a non-empty list of such values
+    contains               multiple choice only: VALUE is one of its option keys
+    is_filled              true/false; works on every kind (a group is filled when
+                           it has at least one item)
+    greater_than, less_than, at_least, at_most        numbers only
+    before, after, on_or_before, on_or_after          dates only
+    VALUE may also be {field: OTHER_REF} of the same kind; for dates it may be `today`.
+    A date VALUE is written 2026-01-31 (YAML makes it a date) or '2026-01-31'.
+
+Counting days: {days_between: [FROM, TO], CMP: N}
+               {business_days_between: [FROM, TO], CMP: N}
+    FROM and TO are `today`, {field: REF} of a date field, or a date. CMP is one of
+    equals, greater_than, less_than, at_least, at_most and N a whole number.
+    days_between counts (TO - FROM) in calendar days; business_days_between asks the
+    Context's business-day calendar.
+
+Field references (REF)
+    org_type               a top-level field
+    name                   inside a repeating group item: a sibling in the same item
+                           (looked up among the item's fields first, then top level)
+    dates.first.date       the first item's `date` in group `dates`; also `last`, and
+    dates.min.date         `min`/`max` over the items' filled-in numbers or dates
+
+Evaluation is three-valued: a comparison whose field has no usable answer (absent,
+empty, or something typed that is not of the field's kind, like "abc" for a number)
+is unknown (None), except is_filled which is always true or false. `all` is false if
+any part is false, else unknown if any part is unknown; `any` is true if any part is
+true, else unknown if any part is unknown; `not` keeps unknown unknown.
 """
 
 from __future__ import annotations
@@ -88,4 +128,8 @@ class Condition:
 
 def parse_condition(raw: Any, scope: Scope) -> Condition:
     """Parse and type-check a condition written in YAML."""
-    raise NotImplementedError
+    # Imported here, not at the top: the parser and the nodes build on the classes
+    # above, so importing them while this module is still loading would be circular.
+    from engine.spec.conditions_parse import Parser
+
+    return Parser(scope).parse_root(raw)

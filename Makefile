@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is
+# installed on first use; nothing else has to be set up by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+USWDS_VERSION := 3.14.0
+FLASK := $(BIN)/flask --app app
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint install browser db demo clean bench
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# USWDS comes from its npm package, unpacked into static/ (not kept in git).
+static/uswds/.installed:
+	rm -rf static/uswds && mkdir -p static/uswds
+	cd static/uswds && npm pack --silent @uswds/uswds@$(USWDS_VERSION) >/dev/null \
+	  && tar -xzf uswds-uswds-$(USWDS_VERSION).tgz --strip-components=2 \
+	       package/dist/css/uswds.min.css package/dist/js/uswds.min.js package/dist/fonts package/dist/img \
+	  && tar -xzf uswds-uswds-$(USWDS_VERSION).tgz --strip-components=1 package/LICENSE.md \
+	  && rm -rf uswds-uswds-$(USWDS_VERSION).tgz img/material-icons
+	touch $@
+
+install: $(VENV)/.installed static/uswds/.installed
+
+# Debian's Chromium drives the browser tests; Playwright cannot download browsers here.
+browser:
+	@test -x /usr/bin/chromium || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
+
+db: install
+	$(FLASK) db upgrade
+
+run: install db
+	$(FLASK) definitions publish
+	$(FLASK) demo load
+	FORMFLOW_MAIL_BACKEND=console $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install browser
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check engine app.py tests bench
+	$(BIN)/mypy
+	$(FLASK) lint
+
+bench: install
+	$(BIN)/python bench/submit.py
+
+clean:
+	rm -rf $(VENV) static/uswds instance .pytest_cache .mypy_cache .ruff_cache

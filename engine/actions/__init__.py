@@ -1,0 +1,24 @@
+"""Side-effect handlers named in workflow YAML, looked up by action kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from engine.actions.context import ActionContext
+from engine.actions.notify import notify
+from engine.spec.model import ActionSpec
+
+Handler = Callable[[Session, ActionSpec, ActionContext], None]
+
+# Every kind a workflow may name; the loader checks names against the meta-schema.
+HANDLERS: dict[str, Handler] = {
+    "notify": notify,
+}
+
+
+def run_actions(session: Session, actions: tuple[ActionSpec, ...], ctx: ActionContext) -> None:
+    """Run each action's handler inside the caller's transaction."""
+    for action in actions:
+        HANDLERS[action.kind](session, action, ctx)

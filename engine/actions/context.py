@@ -1,0 +1,25 @@
+"""What an action handler is given: the application, the outcome and the means to write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment
+
+from engine.runtime.machine import Outcome
+from engine.spec.model import WorkflowSpec
+from engine.store.models import Application, User
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    """Everything a handler may read; handlers write only through the session."""
+
+    application: Application
+    workflow: WorkflowSpec
+    outcome: Outcome
+    actor: User | None
+    emails: Environment
+    base_url: str
+    site_name: str
+    staff_contact: str

@@ -1,0 +1,117 @@
+"""Ways to send one plain-text email: SMTP for real, the console for development."""
+
+from __future__ import annotations
+
+import smtplib
+import sys
+from collections.abc import Mapping
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any, Protocol, TextIO
+
+# What a failed send raises: SMTP refusals and network trouble (refused, timeout, DNS).
+SEND_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
+
+
+class Mailer(Protocol):
+    """Something that sends one email or raises one of SEND_ERRORS."""
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Send one plain-text email."""
+
+
+def _one_line(value: str) -> str:
+    # A line break in a header would let message text forge headers; fold it away.
+    return " ".join(value.split())
+
+
+def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    """Return a plain-text UTF-8 message with the usual headers."""
+    message = EmailMessage()
+    message["From"] = _one_line(sender)
+    message["To"] = _one_line(to)
+    message["Subject"] = _one_line(subject)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid()
+    message.set_content(body, charset="utf-8")
+    return message
+
+
+class SmtpMailer:
+    """Send through an SMTP server, one connection per message."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        timeout: float,
+        sender: str,
+        starttls: bool = False,
+        username: str = "",
+        password: str = "",
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self.sender = sender
+        self.starttls = starttls
+        self.username = username
+        self.password = password
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Send one plain-text email; raise smtplib.SMTPException or OSError on failure."""
+        message = build_message(self.sender, to, subject, body)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password)
+            smtp.send_message(message)
+
+
+class ConsoleMailer:
+    """Print each email instead of sending it (for `make run` and demos)."""
+
+    def __init__(self, stream: TextIO | None = None, sender: str = "") -> None:
+        # None means "sys.stdout at the time of sending", so captured output still works.
+        self.stream = stream
+        self.sender = sender
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Write the email to the stream."""
+        out = self.stream or sys.stdout
+        rule = "-" * 72
+        print(rule, file=out)
+        if self.sender:
+            print(f"From: {self.sender}", file=out)
+        print(f"To: {_one_line(to)}", file=out)
+        print(f"Subject: {_one_line(subject)}", file=out)
+        print(file=out)
+        print(body.rstrip("\n"), file=out)
+        print(rule, file=out, flush=True)
+
+
+def mailer_from_config(config: Mapping[str, Any]) -> Mailer:
+    """Return the mailer MAIL_BACKEND names: "smtp" (the default) or "console"."""
+    backend = str(config.get("MAIL_BACKEND", "smtp")).lower()
+    sender = str(config.get("MAIL_FROM", ""))
+    if backend == "console":
+        return ConsoleMailer(sender=sender)
+    if backend == "smtp":
+        return SmtpMailer(
+            host=str(config.get("SMTP_HOST", "127.0.0.1")),
+            port=int(config.get("SMTP_PORT", 25)),
+            timeout=float(config.get("SMTP_TIMEOUT", 10)),
+            sender=sender,
+            starttls=_flag(config.get("SMTP_STARTTLS", False)),
+            username=str(config.get("SMTP_USERNAME", "")),
+            password=str(config.get("SMTP_PASSWORD", "")),
+        )
+    raise ValueError(f"MAIL_BACKEND must be 'smtp' or 'console', not {backend!r}.")
+
+
+def _flag(value: Any) -> bool:
+    # FORMFLOW_SMTP_STARTTLS=true arrives parsed as JSON, but accept strings too.
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)

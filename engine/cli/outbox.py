@@ -1,0 +1,49 @@
+"""`flask outbox deliver` and `flask outbox list`: the outbox from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from engine.actions.mailer import mailer_from_config
+from engine.store import outbox as store
+from engine.web.services import services
+
+group = AppGroup("outbox", help="Deliver and inspect outgoing email.")
+
+
+@group.command("deliver")
+@click.option("--limit", default=100, show_default=True, help="Most emails to send this run.")
+def deliver(limit: int) -> None:
+    """Send pending emails with the configured mailer and print what happened."""
+    config = current_app.config
+    report = store.deliver_pending(
+        services().db,
+        mailer_from_config(config),
+        limit=limit,
+        max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 5)),
+    )
+    click.echo(str(report))
+
+
+@group.command("list")
+@click.option("--limit", default=50, show_default=True, help="How many of the newest to show.")
+def list_messages(limit: int) -> None:
+    """List the newest outbox messages."""
+    with services().db.reading() as session:
+        messages = store.recent(session, limit)
+    if not messages:
+        click.echo("The outbox is empty.")
+        return
+    for m in messages:
+        created = m.created_at.strftime("%Y-%m-%d %H:%M")
+        line = f"{m.id:>6}  {m.status:<8} {m.attempts}  {created}  {m.to_addr}  {m.subject}"
+        click.echo(line)
+        if m.last_error:
+            click.echo(f"        last error: {m.last_error}")
+
+
+def register(app: Flask) -> None:
+    """Add the `outbox` command group to the app's CLI."""
+    app.cli.add_command(group)

@@ -1,0 +1,208 @@
+"""Answers: turning posted form text into typed values, and deciding what is shown.
+
+Answers are a dict keyed by top-level field id. Values are str, int, float, bool,
+'YYYY-MM-DD' strings for dates, lists of option values for multiple choice, and lists of
+item dicts for repeating groups. A value the applicant typed that cannot be converted
+(say "twelve" in a whole-number field) is kept as the raw text, so the page can show it
+again and validation can say what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, Protocol
+
+from engine.spec.conditions import BusinessCalendar, Context
+from engine.spec.model import FieldSpec, FormSpec
+
+_ITEM_KEY = re.compile(r"^(?P<group>[a-z][a-z0-9_]*)-(?P<index>\d+)-(?P<sub>[a-z][a-z0-9_]*)$")
+
+
+class FormData(Protocol):
+    """What a posted form offers (werkzeug's MultiDict satisfies it)."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return the first value for key."""
+        ...
+
+    def getlist(self, key: str) -> list[Any]:
+        """Return every value for key."""
+        ...
+
+    def keys(self) -> Iterable[str]:
+        """Return the posted names."""
+        ...
+
+
+def input_name(field_id: str, group: str | None = None, index: int | None = None) -> str:
+    """Return the HTML name of a field, e.g. 'legal_name' or 'other_users-0-email'."""
+    return field_id if group is None else f"{group}-{index}-{field_id}"
+
+
+def is_blank(value: Any) -> bool:
+    """Tell whether a value counts as not answered."""
+    return value is None or value == "" or value == []
+
+
+def coerce(spec: FieldSpec, form: FormData, name: str) -> Any:
+    """Read one non-group field from posted data and convert it to its stored type."""
+    if spec.type == "multiple_choice":
+        return [v for v in form.getlist(name) if v] or None
+    raw = form.get(name)
+    if spec.type == "attestation":
+        # An unticked box posts nothing; store False so server and browser agree.
+        return raw == "yes"
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if text == "":
+        return None
+    if spec.type == "whole_number":
+        cleaned = text.replace(",", "")
+        return int(cleaned) if re.fullmatch(r"[-+]?\d+", cleaned) else text
+    if spec.type == "decimal":
+        cleaned = text.replace(",", "")
+        try:
+            number = float(cleaned)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() and "." not in cleaned else number
+    if spec.type == "yes_no":
+        return {"yes": True, "no": False}.get(text, text)
+    return text
+
+
+def group_indexes(form: FormData, group: str) -> list[int]:
+    """Return the item indexes of a repeating group present in posted data, in order."""
+    found = set()
+    for key in form.keys():
+        match = _ITEM_KEY.match(key)
+        if match and match["group"] == group:
+            found.add(int(match["index"]))
+    for raw in form.getlist(f"{group}-items"):
+        if str(raw).isdigit():
+            found.add(int(raw))
+    return sorted(found)
+
+
+def read_page(fields: Iterable[FieldSpec], form: FormData) -> dict[str, Any]:
+    """Read every field of a page from posted data; groups become lists of item dicts."""
+    values: dict[str, Any] = {}
+    for spec in fields:
+        if spec.is_group:
+            items = []
+            for index in group_indexes(form, spec.id):
+                items.append(
+                    {
+                        sub.id: coerce(sub, form, input_name(sub.id, spec.id, index))
+                        for sub in spec.fields
+                    }
+                )
+            values[spec.id] = [_compact(item) for item in items]
+        else:
+            values[spec.id] = coerce(spec, form, spec.id)
+    return values
+
+
+def _compact(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def merge(answers: Mapping[str, Any], page_values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return answers with one page's values laid over them; blanks remove the answer."""
+    merged = dict(answers)
+    for key, value in page_values.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def drop_blank_items(form: FormSpec, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Remove wholly empty items of repeating groups beyond each group's minimum."""
+    result = dict(answers)
+    for spec in form.fields():
+        items = result.get(spec.id)
+        if spec.is_group and isinstance(items, list):
+            kept = [i for i in items if any(not is_blank(v) for v in i.values())]
+            minimum = spec.repeat.min if spec.repeat else 0
+            while len(kept) < min(minimum, len(items)):
+                kept.append({})
+            result[spec.id] = kept
+    return result
+
+
+def context(
+    answers: Mapping[str, Any],
+    today: date,
+    item: Mapping[str, Any] | None = None,
+    calendar: BusinessCalendar | None = None,
+) -> Context:
+    """Build the context conditions are evaluated against."""
+    return Context(answers=answers, today=today, item=item, calendar=calendar)
+
+
+def is_shown(spec: FieldSpec, ctx: Context) -> bool:
+    """Tell whether a field is shown: no show_if, or its show_if holds."""
+    return spec.show_if is None or spec.show_if.evaluate(ctx) is True
+
+
+def is_required(spec: FieldSpec, ctx: Context) -> bool:
+    """Tell whether a shown field must be answered now."""
+    if spec.required:
+        return True
+    return spec.require_if is not None and spec.require_if.evaluate(ctx) is True
+
+
+def visible_answers(
+    form: FormSpec, answers: Mapping[str, Any], ctx_base: Context
+) -> dict[str, Any]:
+    """Return only the answers of fields that are shown, item by item for groups.
+
+    Fields are visited in page order, so a field hidden because of an earlier hidden
+    field disappears too.
+    """
+    kept: dict[str, Any] = {}
+    for spec in form.fields():
+        ctx = Context(kept, ctx_base.today, None, ctx_base.calendar)
+        if spec.id not in answers or not is_shown(spec, ctx):
+            continue
+        value = answers[spec.id]
+        if spec.is_group and isinstance(value, list):
+            items = []
+            for item in value:
+                if not isinstance(item, Mapping):
+                    continue
+                kept_item: dict[str, Any] = {}
+                for sub in spec.fields:
+                    # Siblings anywhere in the item may steer a sub-field's visibility.
+                    sub_ctx = Context(kept, ctx_base.today, dict(item), ctx_base.calendar)
+                    if sub.id in item and is_shown(sub, sub_ctx):
+                        kept_item[sub.id] = item[sub.id]
+                items.append(kept_item)
+            value = items
+        kept[spec.id] = value
+    return kept
+
+
+def display_value(spec: FieldSpec, value: Any) -> str:
+    """Return an answer as an applicant or reviewer reads it."""
+    if value is None or value == "" or value == []:
+        return ""
+    if spec.type in ("choice",):
+        return spec.option_label(value) or str(value)
+    if spec.type == "multiple_choice" and isinstance(value, list):
+        return ", ".join(spec.option_label(v) or str(v) for v in value)
+    if spec.type == "yes_no":
+        return {True: "Yes", False: "No"}.get(value, str(value))
+    if spec.type == "attestation":
+        return "Confirmed" if value is True else ""
+    if spec.type == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%-d %B %Y")
+        except ValueError:
+            return value
+    return str(value)

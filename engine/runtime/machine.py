@@ -1,0 +1,192 @@
+"""Workflow state machines: one `transitions.Machine` per workflow version.
+
+The machine is built once (auto_transitions off, so no `to_<state>` shortcut skips a
+guard). Its conditions call `blockers()`, the same function the web layer uses to
+decide which buttons to show, so a button is shown exactly when the server would
+accept it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+from transitions import EventData, Machine, MachineError
+
+from engine.runtime.validation import AnswerError, FormValidator
+from engine.spec.conditions import BusinessCalendar, Context
+from engine.spec.model import ActionSpec, StateSpec, TransitionSpec, WorkflowSpec
+
+
+class Calendar(BusinessCalendar, Protocol):
+    """A business calendar that can also count forward (see engine.runtime.calendar)."""
+
+    def add_business_days(self, start: date, n: int) -> date:
+        """Return the date n business days after start."""
+        ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: their roles, and whether they own the application."""
+
+    user_id: int | None
+    roles: frozenset[str]
+    is_owner: bool = False
+
+    def plays(self, role: str) -> bool:
+        """Tell whether this actor may act in a role named in YAML."""
+        if role == "applicant":
+            return self.is_owner
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """Everything a trigger is judged on."""
+
+    actor: Actor
+    answers: Mapping[str, Any]
+    today: date
+    comment: str = ""
+    calendar: Calendar | None = None
+    forms: Mapping[str, FormValidator] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a transition cannot fire now."""
+
+    kind: str  # role | guard | form | comment
+    message: str
+    errors: tuple[AnswerError, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What firing a trigger decided: the store turns it into rows in one transaction."""
+
+    trigger: str
+    source: str
+    dest: str
+    comment: str
+    actions: tuple[ActionSpec, ...]
+    due_on: date | None
+
+
+class Blocked(Exception):
+    """A trigger was refused; carries every reason."""
+
+    def __init__(self, blockers: list[Blocker]) -> None:
+        self.blockers = blockers
+        super().__init__("; ".join(b.message for b in blockers))
+
+
+class _Case:
+    """The model object the transitions library moves; one per attempt, then released."""
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def blockers(
+    transition: TransitionSpec, attempt: Attempt, roles_only: bool = False
+) -> list[Blocker]:
+    """Return why this transition cannot fire for this attempt (empty when it can)."""
+    found: list[Blocker] = []
+    if not any(attempt.actor.plays(role) for role in transition.roles):
+        found.append(Blocker("role", "You are not allowed to do this."))
+        return found
+    if roles_only:
+        return found
+    ctx = Context(attempt.answers, attempt.today, None, attempt.calendar)
+    for guard in transition.guards:
+        if guard.when.evaluate(ctx) is not True:
+            found.append(Blocker("guard", guard.message))
+    if transition.form is not None:
+        validator = attempt.forms.get(transition.form)
+        if validator is not None:
+            errors = validator.validate(attempt.answers, attempt.today, calendar=attempt.calendar)
+            if errors:
+                found.append(Blocker("form", "Some answers need to be fixed first.", tuple(errors)))
+    if transition.comment == "required" and not attempt.comment.strip():
+        found.append(Blocker("comment", "Write a comment to explain this decision."))
+    return found
+
+
+class WorkflowMachine:
+    """The state machine of one workflow version."""
+
+    def __init__(self, spec: WorkflowSpec) -> None:
+        self.spec = spec
+        self._machine = Machine(
+            model=None,
+            states=list(spec.states),
+            initial=spec.initial,
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=False,
+        )
+        for t in spec.transitions:
+            self._machine.add_transition(
+                t.trigger, list(t.sources), t.dest, conditions=[self._allows(t)]
+            )
+
+    @staticmethod
+    def _allows(transition: TransitionSpec) -> Any:
+        def condition(event: EventData) -> bool:
+            attempt: Attempt = event.kwargs["attempt"]
+            return not blockers(transition, attempt)
+
+        return condition
+
+    def options(self, state: str, attempt: Attempt) -> list[tuple[TransitionSpec, list[Blocker]]]:
+        """Return the transitions this actor's roles allow from state, each with its blockers."""
+        result = []
+        for t in self.spec.transitions_from(state):
+            if blockers(t, attempt, roles_only=True):
+                continue
+            result.append((t, blockers(t, attempt)))
+        return result
+
+    def fire(self, state: str, trigger: str, attempt: Attempt) -> Outcome:
+        """Fire a trigger from a state; return the outcome or raise Blocked."""
+        transition = self.spec.transition(trigger, state)
+        if transition is None:
+            raise Blocked([Blocker("state", "This action is not possible at this stage.")])
+        reasons = blockers(transition, attempt)
+        if reasons:
+            raise Blocked(reasons)
+        case = _Case(state)
+        self._machine.add_model(case, initial=state)
+        try:
+            moved = case.trigger(trigger, attempt=attempt)  # type: ignore[attr-defined]
+        except MachineError as error:
+            raise Blocked([Blocker("state", str(error.value))]) from error
+        finally:
+            # The shared machine keeps a reference to every model until removed.
+            self._machine.remove_model(case)
+        if not moved:
+            raise Blocked([Blocker("guard", "This action is not possible right now.")])
+        dest = self.spec.states[transition.dest]
+        return Outcome(
+            trigger=trigger,
+            source=state,
+            dest=transition.dest,
+            comment=attempt.comment.strip(),
+            actions=transition.actions,
+            due_on=due_date(dest, attempt.today, attempt.calendar),
+        )
+
+
+def due_date(state: StateSpec, entered: date, calendar: Calendar | None) -> date | None:
+    """Return when a decision on a state entered today is due, if the state has a deadline."""
+    if state.due is None:
+        return None
+    if state.due.business:
+        if calendar is None:
+            raise RuntimeError("a business-day deadline needs a calendar")
+        return calendar.add_business_days(entered, state.due.days)
+    return entered + timedelta(days=state.due.days)

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, transactions and migrations glue."""

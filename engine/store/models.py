@@ -1,0 +1,174 @@
+"""The database tables, as SQLAlchemy 2 declarative models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from engine.store.clock import utcnow
+
+# Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonData = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    """Base of every model; shares one MetaData with named constraints."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    """A person who signs in: applicant, reviewer or administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Comma-separated role names; a handful of roles does not justify a join table yet.
+    roles: Mapped[str] = mapped_column(String(200), default="applicant")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def role_set(self) -> frozenset[str]:
+        """Return the roles this user holds."""
+        return frozenset(r for r in self.roles.split(",") if r)
+
+    def has_role(self, role: str) -> bool:
+        """Tell whether this user holds the role."""
+        return role in self.role_set()
+
+
+class LoginAttempt(Base):
+    """One sign-in attempt, kept to throttle password guessing."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    success: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Definition(Base):
+    """One published version of a form or workflow file, kept forever."""
+
+    __tablename__ = "definitions"
+    __table_args__ = (UniqueConstraint("kind", "name", "version", name="uq_definitions_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(String(500), default="")
+    published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    published_by: Mapped[str] = mapped_column(String(254), default="")
+
+
+class Application(Base):
+    """One case moving through a workflow, pinned to the definitions it started on."""
+
+    __tablename__ = "applications"
+    __table_args__ = (Index("ix_applications_workflow_state", "workflow", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(100))
+    workflow_version: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(100))
+    # Optimistic concurrency: every change bumps it; a stale writer is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    state_entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    owner: Mapped[User] = relationship(lazy="joined")
+
+
+class AnswerSnapshot(Base):
+    """The answers as they stood at one transition, so any past view can be rebuilt."""
+
+    __tablename__ = "answer_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonData)
+    form_version: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """An append-only record of one transition (or creation) of an application."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    trigger: Mapped[str] = mapped_column(String(100))
+    from_state: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(100))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    workflow_version: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[str] = mapped_column(String(64))
+    snapshot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("answer_snapshots.id"), nullable=True
+    )
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class OutboxMessage(Base):
+    """An email written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id"), nullable=True, index=True
+    )
+    template: Mapped[str] = mapped_column(String(100))
+    to_addr: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    # pending → sending (claimed by one deliverer) → sent, or back to pending on failure.
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

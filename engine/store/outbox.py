@@ -1,0 +1,135 @@
+"""Delivering the outbox: claim each pending email, send it, record the result.
+
+A row moves pending → sending → sent. The claim is a conditional UPDATE committed on its
+own, so of several deliverers running at once exactly one gets each row; the email is
+sent outside any transaction, so a slow SMTP server never holds a database lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+
+from engine.actions.mailer import SEND_ERRORS
+from engine.store.clock import utcnow
+from engine.store.db import Database
+from engine.store.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from engine.actions.mailer import Mailer
+
+log = logging.getLogger(__name__)
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+# Enough of an SMTP error to diagnose it; a whole server transcript is not needed.
+_MAX_ERROR = 2000
+
+
+@dataclass
+class DeliveryReport:
+    """How many emails one delivery run sent, failed to send, or left to another deliverer."""
+
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    def __str__(self) -> str:
+        return f"Sent {self.sent}, failed {self.failed}, skipped {self.skipped}."
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    to: str
+    subject: str
+    body: str
+    attempts: int
+
+
+def deliver_pending(
+    db: Database, mailer: Mailer, limit: int = 100, max_attempts: int = 5
+) -> DeliveryReport:
+    """Send up to `limit` pending emails, oldest first; never send one row twice."""
+    report = DeliveryReport()
+    with db.reading() as session:
+        ids = session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == PENDING)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        ).all()
+    for message_id in ids:
+        claimed = _claim(db, message_id)
+        if claimed is None:
+            report.skipped += 1
+            continue
+        try:
+            mailer.send(claimed.to, claimed.subject, claimed.body)
+        except SEND_ERRORS as error:
+            # Network or server trouble is usually passing: try again on a later run.
+            final = claimed.attempts >= max_attempts
+            _finish(db, claimed.id, FAILED if final else PENDING, error=_describe(error))
+            log.warning("outbox %s to %s not sent: %s", claimed.id, claimed.to, error)
+            report.failed += 1
+            continue
+        except Exception as error:
+            # Anything else is a fault in this message or in our code: retrying will not
+            # help, and leaving the row in 'sending' would hide it. Fail it visibly.
+            _finish(db, claimed.id, FAILED, error=_describe(error))
+            log.exception("outbox %s to %s could not be sent", claimed.id, claimed.to)
+            report.failed += 1
+            continue
+        _finish(db, claimed.id, SENT)
+        report.sent += 1
+    return report
+
+
+def recent(session: Session, limit: int = 200) -> list[OutboxMessage]:
+    """Return the newest outbox messages first."""
+    return list(
+        session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+    )
+
+
+def _claim(db: Database, message_id: int) -> _Claimed | None:
+    with db.transaction() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING)
+            .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        # rowcount 0: another deliverer claimed it between our SELECT and this UPDATE.
+        if not isinstance(result, CursorResult) or result.rowcount != 1:
+            return None
+        row = session.execute(
+            select(
+                OutboxMessage.to_addr,
+                OutboxMessage.subject,
+                OutboxMessage.body,
+                OutboxMessage.attempts,
+            ).where(OutboxMessage.id == message_id)
+        ).one()
+    return _Claimed(message_id, row.to_addr, row.subject, row.body, row.attempts)
+
+
+def _finish(db: Database, message_id: int, status: str, error: str = "") -> None:
+    values: dict[str, object] = {"status": status, "last_error": error}
+    if status == SENT:
+        values["sent_at"] = utcnow()
+    with db.transaction() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == SENDING)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _describe(error: BaseException) -> str:
+    text = f"{type(error).__name__}: {error}"
+    return text[:_MAX_ERROR]

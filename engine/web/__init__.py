@@ -1,0 +1,22 @@
+"""The web layer: Flask blueprints, one per audience, over the engine and the store."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from engine.web.services import init_services
+
+
+def init_app(app: Flask) -> None:
+    """Attach services, security, blueprints and CLI commands to the app."""
+    from engine.cli import register_commands
+    from engine.web import admin, applicant, auth, public, review
+    from engine.web.filters import init_filters
+    from engine.web.security import init_security
+
+    init_services(app)
+    init_security(app)
+    init_filters(app)
+    for module in (public, auth, applicant, review, admin):
+        app.register_blueprint(module.bp)
+    register_commands(app)

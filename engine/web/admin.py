@@ -1,0 +1,42 @@
+"""Administrators' pages: the email outbox and the list of accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select
+
+from engine.store import outbox as outbox_store
+from engine.store.models import OutboxMessage, User
+from engine.web.security import role_required
+from engine.web.services import services
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/outbox")
+@role_required("admin")
+def outbox() -> str:
+    """List outbox messages, newest first."""
+    with services().db.reading() as session:
+        messages = outbox_store.recent(session)
+    return render_template("admin/outbox.html", messages=messages)
+
+
+@bp.route("/outbox/<int:message_id>")
+@role_required("admin")
+def outbox_message(message_id: int) -> str:
+    """Show one outbox message in full."""
+    with services().db.reading() as session:
+        message = session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return render_template("admin/outbox_message.html", message=message)
+
+
+@bp.route("/users")
+@role_required("admin")
+def users() -> str:
+    """List the accounts and their roles."""
+    with services().db.reading() as session:
+        accounts = list(session.scalars(select(User).order_by(User.email)))
+    return render_template("admin/users.html", users=accounts)

@@ -1,0 +1,46 @@
+"""Loading an application for a request, with the access rule every route shares."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from engine.runtime.calendar import today_mountain
+from engine.store.definitions import Compiled
+from engine.store.models import Application, User
+from engine.web.services import services
+
+
+def today() -> date:
+    """Return today's date in Montana, where the agency's deadlines are counted."""
+    return today_mountain()
+
+
+def is_staff() -> bool:
+    """Tell whether the signed-in user is agency staff (reviewer or admin)."""
+    return bool(current_user.has_role("reviewer") or current_user.has_role("admin"))
+
+
+def load_case(session: Session, application_id: int) -> tuple[Application, Compiled]:
+    """Return an application the signed-in user may see (404 otherwise) and its definitions."""
+    application = session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    if application.owner_id != current_user.id and not is_staff():
+        # 404, not 403: do not confirm that someone else's application exists.
+        abort(404)
+    compiled = services().registry.compiled(
+        application.workflow, application.workflow_version, application.form_version
+    )
+    return application, compiled
+
+
+def db_user(session: Session) -> User:
+    """Return the signed-in user's row."""
+    user = session.get(User, current_user.id)
+    if user is None:
+        abort(403)
+    return user

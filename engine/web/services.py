@@ -1,0 +1,61 @@
+"""The services a request uses, created once per app and found through current_app."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from engine.runtime.calendar import BusinessCalendar, montana
+from engine.spec.errors import DefinitionsInvalid
+from engine.store.db import Database
+from engine.store.definitions import DefinitionRegistry
+
+# CLI commands that must run even when the definition files are broken.
+_TOLERANT_COMMANDS = {"lint", "db", "users"}
+
+
+@dataclass
+class Services:
+    """The database, the definitions and the calendar of one app."""
+
+    db: Database
+    registry: DefinitionRegistry
+    calendar: BusinessCalendar
+
+
+def init_services(app: Flask) -> None:
+    """Create the services; refuse to start when the definitions are invalid."""
+    db = Database(app.config["DATABASE_URL"])
+    root = Path(app.config["DEFINITIONS_DIR"])
+    registry = DefinitionRegistry(root, Path(app.config["TEMPLATE_DIR"]))
+    try:
+        registry.load_files()
+    except DefinitionsInvalid as error:
+        if _cli_command() not in _TOLERANT_COMMANDS:
+            print("The definitions have problems; the app will not start:", file=sys.stderr)
+            print(error, file=sys.stderr)
+            raise
+    app.extensions["formflow"] = Services(db=db, registry=registry, calendar=montana())
+
+
+def services() -> Services:
+    """Return the services of the current app."""
+    found: Services = current_app.extensions["formflow"]
+    return found
+
+
+def _cli_command() -> str | None:
+    # `flask --app app lint` must report broken files instead of failing to start.
+    argv = sys.argv
+    if not argv or not Path(argv[0]).name.startswith("flask"):
+        return None
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in ("--app", "-A", "--env-file", "-e"):
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None

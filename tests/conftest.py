@@ -1,0 +1,108 @@
+"""Shared fixtures: an app per test on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from engine.store.db import make_engine
+from engine.store.migrate import upgrade
+from engine.store.models import Base
+
+pytest_plugins = ["tests.smtp_server"]
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate one SQLite file once; each test copies it (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("db") / "template.sqlite"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_migrated() -> str:
+    """Migrate the PostgreSQL test database once per run, from an empty schema."""
+    assert PG_URL
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(PG_URL)
+    return PG_URL
+
+
+def _empty_pg(url: str) -> None:
+    engine = make_engine(url)
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database: SQLite always, PostgreSQL too when configured."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_migrated")
+    _empty_pg(url)
+    return url
+
+
+def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
+    """Create an app for tests with real CSRF, a real database and SMTP on 127.0.0.1."""
+    from app import create_app
+
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "MAIL_BACKEND": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": 1,  # nothing listens there; tests that read mail start aiosmtpd
+        "BASE_URL": "http://localhost",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a fresh database."""
+    application = make_test_app(database_url, tmp_path)
+    yield application
+    application.extensions["formflow"].db.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str = "/auth/login") -> str:
+    """Fetch a page and return the CSRF token it carries for this client's session."""
+    page = client.get(url).get_data(as_text=True)
+    match = _TOKEN.search(page)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
