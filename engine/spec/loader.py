@@ -17,7 +17,7 @@ from engine.spec.build_workflow import build_workflow
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.messages import schema_errors
 from engine.spec.model import FormSpec, WorkflowSpec
-from engine.spec.yaml_source import Source, read_source
+from engine.spec.yaml_source import Source, parse_source, read_source
 
 KINDS = ("form", "workflow")
 _SUFFIXES = (".yaml", ".yml")
@@ -65,7 +65,17 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def _check(paths: list[Path], template_dir: Path) -> tuple[Definitions, list[DefinitionError]]:
+def load_texts(texts: Iterable[tuple[str, str]], template_dir: Path) -> Definitions:
+    """Load definitions from (file name, text) pairs, e.g. versions kept in the database."""
+    definitions, errors = _check(list(texts), template_dir)
+    if errors:
+        raise DefinitionsInvalid(errors)
+    return definitions
+
+
+def _check(
+    paths: list[Path] | list[tuple[str, str]], template_dir: Path
+) -> tuple[Definitions, list[DefinitionError]]:
     errors: list[DefinitionError] = []
     shaped = _shaped_sources(paths, errors)
     # A form with problems still lends its fields to the guards of its workflows, and one
@@ -99,12 +109,17 @@ class _Shaped:
     names: dict[str, dict[str, str]]
 
 
-def _shaped_sources(paths: list[Path], errors: list[DefinitionError]) -> _Shaped:
-    """Parse each file, tell its kind and check it against its meta-schema."""
+def _shaped_sources(
+    paths: list[Path] | list[tuple[str, str]], errors: list[DefinitionError]
+) -> _Shaped:
+    """Parse each file (or named text), tell its kind and check it against its meta-schema."""
     shaped = _Shaped({kind: [] for kind in KINDS}, {kind: {} for kind in KINDS})
     for path in paths:
         try:
-            source = read_source(path)
+            if isinstance(path, tuple):
+                source = parse_source(path[1].encode("utf-8"), path[0])
+            else:
+                source = read_source(path)
         except DefinitionsInvalid as exc:
             errors.extend(exc.errors)
             continue

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.runtime.machine import WorkflowMachine
 from engine.runtime.validation import FormValidator
-from engine.spec.loader import Definitions, load_definitions
+from engine.spec.loader import Definitions, load_definitions, load_texts
 from engine.spec.model import FormSpec, WorkflowSpec
+from engine.store.db import Database
 from engine.store.models import Definition
 
 
@@ -33,14 +35,16 @@ class Compiled:
 class DefinitionRegistry:
     """Holds the current definitions and every version met so far, compiled once."""
 
-    def __init__(self, root: Path, template_dir: Path) -> None:
+    def __init__(self, root: Path, template_dir: Path, db: Database | None = None) -> None:
         self.root = root
         self.template_dir = template_dir
+        self.db = db
         self.current: Definitions | None = None
         self._forms: dict[tuple[str, str], FormSpec] = {}
         self._workflows: dict[tuple[str, str], WorkflowSpec] = {}
         self._validators: dict[tuple[str, str], FormValidator] = {}
         self._machines: dict[tuple[str, str], WorkflowMachine] = {}
+        self._published = False
 
     def paths(self) -> tuple[list[Path], list[Path]]:
         """Return the form files and workflow files under the root, sorted."""
@@ -84,10 +88,20 @@ class DefinitionRegistry:
                     path=spec.where.file if spec.where else "",
                     published_by=by,
                 )
-                session.add(row)
+                try:
+                    # A savepoint: another process may publish the same version at once.
+                    with session.begin_nested():
+                        session.add(row)
+                except IntegrityError:
+                    continue
                 rows.append(row)
-        session.flush()
         return rows
+
+    def ensure_published(self, session: Session) -> None:
+        """Record the current versions once per process, before an application pins them."""
+        if not self._published:
+            self.publish(session, by="app")
+            self._published = True
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -105,7 +119,11 @@ class DefinitionRegistry:
 
     def compiled(self, workflow: str, version: str, form_version: str) -> Compiled:
         """Return a pinned workflow version with its pinned form version, compiled once."""
+        if (workflow, version) not in self._workflows:
+            self._load_stored(workflow, version, form_version)
         spec = self._workflows[(workflow, version)]
+        if (spec.form, form_version) not in self._forms:
+            self._load_stored(workflow, version, form_version)
         form = self._forms[(spec.form, form_version)]
         key = (workflow, version)
         if key not in self._machines:
@@ -114,6 +132,33 @@ class DefinitionRegistry:
         if form_key not in self._validators:
             self._validators[form_key] = FormValidator(form)
         return Compiled(spec, form, self._validators[form_key], self._machines[key])
+
+    def _load_stored(self, workflow: str, version: str, form_version: str) -> None:
+        """Load an older published version from the database (the files have moved on)."""
+        if self.db is None:
+            raise KeyError((workflow, version))
+        with self.db.reading() as session:
+            flow = session.scalar(
+                select(Definition).where(
+                    Definition.kind == "workflow",
+                    Definition.name == workflow,
+                    Definition.version == version,
+                )
+            )
+            if flow is None:
+                raise KeyError((workflow, version))
+            form_rows = session.scalars(
+                select(Definition).where(
+                    Definition.kind == "form", Definition.version == form_version
+                )
+            ).all()
+        texts = [(f"{flow.path or workflow} (version {version})", flow.source)]
+        texts += [(f"{f.path or f.name} (version {f.version})", f.source) for f in form_rows]
+        loaded = load_texts(texts, self.template_dir)
+        for form in loaded.forms.values():
+            self._forms[(form.name, form.version)] = form
+        for spec in loaded.workflows.values():
+            self._workflows[(spec.name, spec.version)] = spec
 
     def validators_for(self, compiled: Compiled) -> dict[str, FormValidator]:
         """Return the validators of every form a workflow's transitions name."""

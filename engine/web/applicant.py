@@ -56,6 +56,7 @@ def start(workflow: str) -> str | Response:
     if request.method == "GET":
         return render_template("applicant/start.html", compiled=compiled)
     with services().db.transaction() as session:
+        registry.ensure_published(session)
         application = ops.start(session, compiled, db_user(session))
         application_id = application.id
     first = compiled.form.pages[0].id
@@ -152,6 +153,7 @@ def _render_page(
         total=len(pages),
         fields=fields,
         errors=errors,
+        summary=[(f"f-{e.path}", e.message) for e in errors],
     )
 
 

@@ -32,7 +32,7 @@ class QueueRow:
 
 
 @bp.get("")
-@role_required("reviewer")
+@role_required("reviewer", "admin")
 def queue() -> str:
     """List applications waiting for a reviewer, oldest first, with due dates."""
     svc = services()

@@ -30,7 +30,7 @@ def init_services(app: Flask) -> None:
     """Create the services; refuse to start when the definitions are invalid."""
     db = Database(app.config["DATABASE_URL"])
     root = Path(app.config["DEFINITIONS_DIR"])
-    registry = DefinitionRegistry(root, Path(app.config["TEMPLATE_DIR"]))
+    registry = DefinitionRegistry(root, Path(app.config["TEMPLATE_DIR"]), db)
     try:
         registry.load_files()
     except DefinitionsInvalid as error:

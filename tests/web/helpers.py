@@ -1,0 +1,114 @@
+"""Helpers for web tests: accounts, signing in, and posting with the CSRF token."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engine.store.users import create_user
+
+PASSWORD = "correct horse battery"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+COMPLETE: dict[str, Any] = {
+    "organization": {
+        "legal_name": "Big Sky Teacher Academy",
+        "org_type": "college",
+        "accreditor": "NWCCU",
+        "street": "1300 11th Avenue",
+        "city": "Helena",
+        "state": "MT",
+        "zip": "59601",
+        "phone": "406 444 3095",
+        "website": "https://bigsky.example.org",
+    },
+    "people": {
+        "manager_name": "Jordan Rivers",
+        "manager_title": "Director",
+        "manager_email": "jordan@bigsky.example.org",
+        "manager_phone": "406 555 0100",
+        "has_other_users": "no",
+    },
+    "learning": {
+        "description": "Literacy and mathematics coaching cycles for K-8 teachers, "
+        "followed by classroom visits.",
+        "audiences": ["teachers"],
+        "events_per_year": "12",
+    },
+    "attestations": {
+        "attest_714": "yes",
+        "attest_215": "yes",
+        "attest_216": "yes",
+        "attest_records": "yes",
+    },
+}
+
+
+def make_user(app: Flask, email: str, *roles: str) -> int:
+    """Create an account with the given roles; return its id."""
+    services = app.extensions["formflow"]
+    with services.db.transaction() as session:
+        user = create_user(session, email, PASSWORD, roles=roles or ("applicant",), name=email)
+        session.flush()
+        return user.id
+
+
+def token(client: FlaskClient, url: str = "/auth/login") -> str:
+    """Return the CSRF token of this client's session."""
+    match = TOKEN.search(client.get(url).get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str) -> None:
+    """Sign a client in (fresh session)."""
+    client.post("/auth/logout", data={"csrf_token": token(client)})
+    response = client.post(
+        "/auth/login", data={"csrf_token": token(client), "email": email, "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def post(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
+    """POST a form with this session's CSRF token."""
+    return client.post(url, data={"csrf_token": token(client), **data})
+
+
+def start_application(client: FlaskClient) -> int:
+    """Start a provider registration; return its id."""
+    response = post(client, "/apply/provider_registration", {})
+    assert response.status_code == 302
+    match = re.search(r"/applications/(\d+)/pages/", response.headers["Location"])
+    assert match
+    return int(match.group(1))
+
+
+def fill_all(client: FlaskClient, application_id: int, **changes: Any) -> None:
+    """Fill every page with valid answers (with overrides) and continue past each."""
+    for page, values in COMPLETE.items():
+        data = {**values, **{k: v for k, v in changes.items() if k in values}}
+        response = post(
+            client,
+            f"/applications/{application_id}/pages/{page}",
+            {**data, "action": "continue"},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def fire(client: FlaskClient, application_id: int, trigger: str, comment: str = "") -> Any:
+    """Press a trigger button with the application's current version."""
+    version = None
+    for url in ("/review/applications/{}", "/applications/{}/check", "/applications/{}"):
+        page = client.get(url.format(application_id)).get_data(as_text=True)
+        version = re.search(r'name="version" value="(\d+)"', page)
+        if version:
+            break
+    assert version, f"no decision form for application {application_id}"
+    return post(
+        client,
+        f"/applications/{application_id}/fire",
+        {"trigger": trigger, "version": version.group(1), "comment": comment},
+    )
