@@ -23,8 +23,8 @@ _ITEM_KEY = re.compile(r"^(?P<group>[a-z][a-z0-9_]*)-(?P<index>\d+)-(?P<sub>[a-z
 class FormData(Protocol):
     """What a posted form offers (werkzeug's MultiDict satisfies it)."""
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """Return the first value for key."""
+    def get(self, key: str) -> Any:
+        """Return the first value for key, or None."""
         ...
 
     def getlist(self, key: str) -> list[Any]:

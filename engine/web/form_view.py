@@ -60,7 +60,7 @@ def page_fields(
     calendar: BusinessCalendar | None = None,
 ) -> list[FieldView]:
     """Return the fields of a page to render, skipping those hidden by earlier pages."""
-    by_path = {}
+    by_path: dict[str, str] = {}
     for error in errors:
         by_path.setdefault(error.path, error.message)
     here = {f.id for f in page.fields}

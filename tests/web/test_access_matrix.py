@@ -114,8 +114,11 @@ def test_only_reviewers_can_decide(
 ) -> None:
     client = _client_for(app, visitor)
     version = str(_application(app, world["id"]).version)
-    response = post(client, f"/applications/{world['id']}/fire",
-                    {"trigger": "approve", "version": version, "comment": ""})
+    response = post(
+        client,
+        f"/applications/{world['id']}/fire",
+        {"trigger": "approve", "version": version, "comment": ""},
+    )
     assert (_application(app, world["id"]).state == "approved") is allowed
     if visitor == "other_applicant":
         assert response.status_code == 404

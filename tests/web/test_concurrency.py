@@ -32,8 +32,14 @@ def test_two_reviewers_at_once_one_wins_the_other_is_told_to_reload(app: Flask) 
         page = client.get(f"/review/applications/{application_id}").get_data(as_text=True)
         version = re.search(r'name="version" value="(\d+)"', page)
         assert version
-        forms.append({"csrf_token": token(client), "version": version.group(1),
-                      "trigger": trigger, "comment": comment})
+        forms.append(
+            {
+                "csrf_token": token(client),
+                "version": version.group(1),
+                "trigger": trigger,
+                "comment": comment,
+            }
+        )
     assert forms[0]["version"] == forms[1]["version"]
 
     barrier = threading.Barrier(2)
@@ -41,8 +47,7 @@ def test_two_reviewers_at_once_one_wins_the_other_is_told_to_reload(app: Flask) 
 
     def decide(index: int) -> None:
         barrier.wait()
-        response = reviewers[index].post(f"/applications/{application_id}/fire",
-                                         data=forms[index])
+        response = reviewers[index].post(f"/applications/{application_id}/fire", data=forms[index])
         results.append((index, response.status_code, response.get_data(as_text=True)))
 
     threads = [threading.Thread(target=decide, args=(i,)) for i in range(2)]

@@ -1,0 +1,80 @@
+"""Broken definitions: lint names file, line and problem; the app refuses to start."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.spec.errors import DefinitionsInvalid
+from tests.conftest import ROOT, make_test_app
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "defs"
+    shutil.copytree(ROOT / "forms", root / "forms")
+    shutil.copytree(ROOT / "workflows", root / "workflows")
+    form = root / "forms" / "provider_registration.yaml"
+    form.write_text(form.read_text().replace("        label: City\n", "        lable: City\n"))
+    return root
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_the_app_refuses_to_start_and_says_where(tmp_path: Path, database_url: str) -> None:
+    root = _broken_copy(tmp_path)
+    with pytest.raises(DefinitionsInvalid) as raised:
+        make_test_app(database_url, tmp_path, DEFINITIONS_DIR=str(root))
+    line = _line_of(root / "forms" / "provider_registration.yaml", "lable: City")
+    problem = raised.value.errors[0]
+    assert problem.file.endswith("forms/provider_registration.yaml")
+    assert problem.line == line
+    assert "'lable'" in problem.message and "did you mean 'label'?" in problem.message
+
+
+def test_flask_lint_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
+    root = _broken_copy(tmp_path)
+    workflow = root / "workflows" / "provider_registration.yaml"
+    workflow.write_text(workflow.read_text().replace("to: approved", "to: aproved"))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'lint.sqlite'}"}
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run(
+        [str(flask), "--app", "app", "lint", str(root)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    form_line = _line_of(root / "forms" / "provider_registration.yaml", "lable: City")
+    flow_line = _line_of(workflow, "to: aproved")
+    assert any(
+        f"provider_registration.yaml:{form_line}:" in out and "'lable'" in out for out in lines
+    ), lines
+    assert any(
+        f"provider_registration.yaml:{flow_line}:" in out and "'approved'" in out for out in lines
+    ), lines
+    assert "2 problems found." in result.stderr
+
+
+def test_flask_lint_passes_on_the_shipped_definitions(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'lint.sqlite'}"}
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run(
+        [str(flask), "--app", "app", "lint"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All definitions are valid." in result.stdout
