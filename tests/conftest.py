@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from engine.store.db import make_engine
 from engine.store.migrate import upgrade
@@ -34,16 +35,24 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_migrated() -> str:
-    """Migrate the PostgreSQL test database once per run, from an empty schema."""
+def pg_migrated() -> Iterator[str]:
+    """Create a private PostgreSQL database for this run, migrate it, drop it at the end.
+
+    A database of its own per run means two runs at once (a developer and CI) never
+    wipe each other's rows.
+    """
     assert PG_URL
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    upgrade(PG_URL)
-    return PG_URL
+    url = make_url(PG_URL)
+    name = f"formflow_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    private = url.set(database=name).render_as_string(hide_password=False)
+    upgrade(private)
+    yield private
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _empty_pg(url: str) -> None:
