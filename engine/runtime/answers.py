@@ -9,6 +9,7 @@ again and validation can say what is wrong.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -68,6 +69,9 @@ def coerce(spec: FieldSpec, form: FormData, name: str) -> Any:
             number = float(cleaned)
         except ValueError:
             return text
+        if not math.isfinite(number):
+            # "nan" and "inf" parse as floats but are not answers (and JSONB refuses them).
+            return text
         return int(number) if number.is_integer() and "." not in cleaned else number
     if spec.type == "yes_no":
         return {"yes": True, "no": False}.get(text, text)
@@ -108,6 +112,17 @@ def read_page(fields: Iterable[FieldSpec], form: FormData) -> dict[str, Any]:
 
 def _compact(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if v is not None}
+
+
+def without_blanks(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Return answers with blank values (None, "", []) left out, inside group items too."""
+    kept: dict[str, Any] = {}
+    for key, value in answers.items():
+        if isinstance(value, list) and value and all(isinstance(i, Mapping) for i in value):
+            value = [{k: v for k, v in i.items() if not is_blank(v)} for i in value]
+        if not is_blank(value):
+            kept[key] = value
+    return kept
 
 
 def merge(answers: Mapping[str, Any], page_values: Mapping[str, Any]) -> dict[str, Any]:

@@ -156,9 +156,8 @@ class WorkflowMachine:
         transition = self.spec.transition(trigger, state)
         if transition is None:
             raise Blocked([Blocker("state", "This action is not possible at this stage.")])
-        reasons = blockers(transition, attempt)
-        if reasons:
-            raise Blocked(reasons)
+        # The machine's condition judges the attempt; only a refusal is judged again, to
+        # say why (so the happy path validates the answers once).
         case = _Case(state)
         self._machine.add_model(case, initial=state)
         try:
@@ -169,13 +168,15 @@ class WorkflowMachine:
             # The shared machine keeps a reference to every model until removed.
             self._machine.remove_model(case)
         if not moved:
-            raise Blocked([Blocker("guard", "This action is not possible right now.")])
+            reasons = blockers(transition, attempt)
+            raise Blocked(reasons or [Blocker("guard", "This action is not possible right now.")])
         dest = self.spec.states[transition.dest]
         return Outcome(
             trigger=trigger,
             source=state,
             dest=transition.dest,
-            comment=attempt.comment.strip(),
+            # A transition declared without comments keeps none, whatever the page sent.
+            comment="" if transition.comment == "none" else attempt.comment.strip(),
             actions=transition.actions,
             due_on=due_date(dest, attempt.today, attempt.calendar),
         )

@@ -15,7 +15,7 @@ CATALOGUE: dict[str, str] = {
     "required.yes_no": "Select yes or no for “{label}”.",
     "required.attestation": "Tick the box to confirm: “{label}”",
     "required.date": "Enter a date for “{label}”.",
-    "required.group": "Add at least one {label}.",
+    "required.group": "Add at least one entry to “{label}”.",
     "min_length": "“{label}” must be {limit} characters or more.",
     "max_length": "“{label}” must be {limit} characters or fewer.",
     "pattern": "“{label}” is not in the right format.",

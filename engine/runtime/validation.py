@@ -19,7 +19,14 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from engine.runtime.answers import input_name, is_blank, is_required, is_shown, visible_answers
+from engine.runtime.answers import (
+    input_name,
+    is_blank,
+    is_required,
+    is_shown,
+    visible_answers,
+    without_blanks,
+)
 from engine.runtime.messages import message_for
 from engine.spec.conditions import BusinessCalendar, Context
 from engine.spec.model import FieldSpec, FormSpec, Rule
@@ -49,7 +56,8 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
         schema = {"type": "string"}
         pattern = {"email": EMAIL_PATTERN, "phone": PHONE_PATTERN, "url": URL_PATTERN}.get(t)
         if spec.pattern:
-            pattern = spec.pattern
+            # Staff write the shape of the whole answer; JSON Schema would match any part.
+            pattern = f"^(?:{spec.pattern})$"
         if pattern:
             schema["pattern"] = pattern
         if spec.min_length is not None:
@@ -138,6 +146,8 @@ class FormValidator:
         calendar: BusinessCalendar | None = None,
     ) -> list[AnswerError]:
         """Return every problem with the answers (of the given pages, or all), in page order."""
+        # A blank answer is no answer: "required" speaks for it, and no limit applies.
+        answers = without_blanks(answers)
         base = Context(answers, today, None, calendar)
         shown = visible_answers(self.form, answers, base)
         ctx = Context(shown, today, None, calendar)
@@ -292,11 +302,18 @@ _LIMITED = {"min_length", "max_length", "min", "max", "min_items", "max_items"}
 
 
 def _order(errors: list[AnswerError], form: FormSpec) -> list[AnswerError]:
+    # Page order, then item number, then the sub-field's place in its group.
     position = {f.id: i for i, f in enumerate(form.fields())}
+    sub_position = {
+        (f.id, sub.id): i for f in form.fields() if f.is_group for i, sub in enumerate(f.fields)
+    }
 
-    def key(e: AnswerError) -> tuple[int, str]:
-        top = e.path.split("-", 1)[0]
-        return (position.get(top, len(position)), e.path)
+    def key(e: AnswerError) -> tuple[int, int, int]:
+        parts = e.path.split("-")
+        top = position.get(parts[0], len(position))
+        if len(parts) == 3 and parts[1].isdigit():
+            return (top, int(parts[1]), sub_position.get((parts[0], parts[2]), 0))
+        return (top, -1, 0)
 
     return sorted(errors, key=key)
 

@@ -51,7 +51,7 @@ _ONLY_FOR: Mapping[str, tuple[tuple[str, ...], str]] = {
     "autocomplete": (tuple(t for t in KIND_OF_TYPE if t != "group"), "questions, not groups"),
 }
 # Messages for these rules need the field to set the key of the same name.
-_CHECK_KEYS = ("min_length", "max_length", "pattern", "min", "max")
+_CHECK_KEYS = ("min_length", "max_length", "pattern", "min", "max", "step")
 _AGGREGATES = ("first", "last", "min", "max")
 _ORDERED_KINDS = ("number", "date")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from engine.runtime.answers import display_value, input_name, is_shown
+from engine.runtime.answers import display_value, input_name, is_shown, visible_answers
 from engine.runtime.validation import AnswerError
 from engine.spec.conditions import BusinessCalendar, Context
 from engine.spec.model import FieldSpec, FormSpec, PageSpec
@@ -64,7 +64,9 @@ def page_fields(
     for error in errors:
         by_path.setdefault(error.path, error.message)
     here = {f.id for f in page.fields}
-    ctx = Context(answers, today, None, calendar)
+    # Decide by the answers that count: one hidden through a hidden field hides too.
+    shown = visible_answers(form, answers, Context(answers, today, None, calendar))
+    ctx = Context(shown, today, None, calendar)
     views = []
     for spec in page.fields:
         if spec.show_if is not None and not (spec.show_if.refs() & here):
@@ -151,6 +153,7 @@ def answer_rows(
     calendar: BusinessCalendar | None = None,
 ) -> list[tuple[PageSpec, list[AnswerRow]]]:
     """Return each page with the rows of its shown answers, for check-your-answers pages."""
+    answers = visible_answers(form, answers, Context(answers, today, None, calendar))
     ctx = Context(answers, today, None, calendar)
     result = []
     for page in form.pages:

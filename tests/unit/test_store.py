@@ -217,7 +217,7 @@ def test_submit_moves_the_application_and_writes_snapshot_audit_and_mail(world: 
 
     submit = events(world, application.id)[-1]
     assert (submit.trigger, submit.from_state, submit.to_state) == ("submit", "draft", "submitted")
-    assert (submit.actor_id, submit.comment) == (world.owner.id, "Here it is.")
+    assert (submit.actor_id, submit.comment) == (world.owner.id, "")  # submit declares no comment
     assert (submit.workflow_version, submit.form_version) == (
         world.compiled.workflow.version,
         world.compiled.form.version,

@@ -61,7 +61,7 @@ REQUIRED_MESSAGES = [
     ("multiple_choice", "Select at least one option for “Pets”."),
     ("yes_no", "Select yes or no for “Agree”."),
     ("attestation", "Tick the box to confirm: “I attest.”"),
-    ("group", "Add at least one Helpers."),
+    ("group", "Add at least one entry to “Helpers”."),
 ]
 
 
@@ -218,7 +218,7 @@ def test_a_fields_own_message_replaces_the_built_in_one(
 @pytest.mark.parametrize(
     ("items", "expected"),
     [
-        (None, [("group", "required", "Add at least one Helpers.")]),
+        (None, [("group", "required", "Add at least one entry to “Helpers”.")]),
         ([{}], [("group", "min_items", "Add at least 2 of “Helpers”.")]),
         ([{}, {}], []),
         ([{}] * 3, []),
@@ -593,7 +593,7 @@ def test_the_schema_says_what_each_type_takes(forms: Mapping[str, FormSpec]) -> 
     properties = FormValidator(forms["field_types"]).schema["properties"]
     assert properties["name"] == {
         "type": "string",
-        "pattern": "^[A-Za-z ]+$",
+        "pattern": "^(?:^[A-Za-z ]+$)$",  # anchored: the whole answer must match
         "minLength": 2,
         "maxLength": 80,
     }
@@ -606,3 +606,13 @@ def test_the_schema_says_what_each_type_takes(forms: Mapping[str, FormSpec]) -> 
     assert properties["email"]["maxLength"] == 254
     group = FormValidator(forms["required_types"]).schema["properties"]["group"]
     assert (group["minItems"], group["maxItems"]) == (2, 3)
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "ok"), [("59601", True), ("59601-1234", True), ("abc59601xyz", False)]
+)
+def test_a_pattern_must_match_the_whole_answer(
+    forms: Mapping[str, FormSpec], zip_code: str, ok: bool
+) -> None:
+    errors = check(forms, "provider_registration", {"zip": zip_code}, pages=["organization"])
+    assert ("zip" not in [e.path for e in errors]) is ok
