@@ -39,7 +39,19 @@ def queue() -> str:
     now = today()
     rows = []
     with svc.db.reading() as session:
-        candidates = session.scalars(select(Application).order_by(Application.state_entered_at))
+        # Only states where staff act now, in SQL; each row is then checked on its own version.
+        staff_states = {
+            t_source
+            for name in svc.registry.workflow_names()
+            for t in svc.registry.latest(name).workflow.transitions
+            if set(t.roles) & {"reviewer", "admin"}
+            for t_source in t.sources
+        }
+        candidates = session.scalars(
+            select(Application)
+            .where(Application.state.in_(staff_states))
+            .order_by(Application.state_entered_at, Application.id)
+        )
         for a in candidates:
             compiled = svc.registry.compiled(a.workflow, a.workflow_version, a.form_version)
             state = compiled.workflow.states[a.state]

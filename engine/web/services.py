@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from engine.runtime.calendar import BusinessCalendar, montana
+from engine.runtime.calendar import BusinessCalendar, CalendarFileError, montana
 from engine.spec.errors import DefinitionsInvalid
 from engine.store.db import Database
 from engine.store.definitions import DefinitionRegistry
@@ -38,7 +38,12 @@ def init_services(app: Flask) -> None:
             print("The definitions have problems; the app will not start:", file=sys.stderr)
             print(error, file=sys.stderr)
             raise
-    app.extensions["formflow"] = Services(db=db, registry=registry, calendar=montana())
+    try:
+        calendar = montana()
+    except CalendarFileError as error:
+        print(f"The holiday file has a problem; the app will not start:\n{error}", file=sys.stderr)
+        raise
+    app.extensions["formflow"] = Services(db=db, registry=registry, calendar=calendar)
 
 
 def services() -> Services:
