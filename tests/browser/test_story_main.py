@@ -235,3 +235,44 @@ def test_registration_story(chromium: Browser, live: tuple[str, Any], smtp_serve
     assert [m.to for m in approved] == ["jordan@example.org"]
     context.close()
     assert story.violations == []
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.browser
+def test_the_form_works_with_javascript_off(chromium: Browser, live: tuple[str, Any]) -> None:
+    base, app = live
+    make_user(app, "nojs@example.org")
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "/auth/login")
+    page.get_by_label("Email address").fill("nojs@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(base + "/apply/provider_registration")
+    page.get_by_role("button", name="Start now").click()
+    # Without JavaScript the conditional question is shown, with a note saying when.
+    expect(page.locator("#f-accreditor-group")).to_be_visible()
+    expect(page.locator("#f-accreditor-group .app-only-if")).to_contain_text(
+        "Answer this only if: Type of eligible organization is"
+    )
+    page.get_by_label("Legal name of the organization").fill("No Script Academy")
+    page.get_by_text("A government agency", exact=True).click()
+    page.get_by_label("Accrediting body").fill("ignored because hidden")
+    page.get_by_label("Street address").fill("1 Main St")
+    page.get_by_label("City").fill("Helena")
+    page.get_by_label("ZIP code").fill("59601")
+    page.get_by_label("Main phone number").fill("406 444 3095")
+    page.get_by_role("button", name="Save and continue", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("People on the account")
+    # "Add another" is a plain submit button: it works without scripts too.
+    page.get_by_text("Yes", exact=True).click()
+    page.get_by_role("button", name="Add another user").click()
+    expect(page.locator("#f-other_users-1-name")).to_be_visible()
+    # (axe-core needs scripts, so it runs on these same pages in the story above.)
+    context.close()
+    with app.extensions["formflow"].db.reading() as session:
+        from engine.store.models import Application
+
+        answers = session.get(Application, 1).answers  # type: ignore[union-attr]
+    assert answers["legal_name"] == "No Script Academy"
