@@ -10,10 +10,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from engine.runtime.answers import drop_blank_items, merge, read_page
-from engine.runtime.machine import Attempt, Blocked
+from engine.runtime.machine import Blocked
 from engine.store import applications as ops
 from engine.store.models import Application
-from engine.web.cases import db_user, is_staff, load_case, today
+from engine.web.cases import db_user, is_staff, load_case, options_for, today
 from engine.web.decisions import fire_from_request
 from engine.web.form_view import answer_rows, page_fields
 from engine.web.security import role_required
@@ -167,14 +167,7 @@ def check(application_id: int) -> str | Response | tuple[str, int]:
         if application.owner_id != current_user.id:
             abort(404)
         user = db_user(session)
-        attempt = Attempt(
-            actor=ops.actor_for(user, application),
-            answers=application.answers,
-            today=today(),
-            calendar=svc.calendar,
-            forms=svc.registry.validators_for(compiled),
-        )
-        options = compiled.machine.options(application.state, attempt)
+        options = options_for(application, compiled, user)
     errors = compiled.validator.validate(application.answers, today(), calendar=svc.calendar)
     return render_template(
         "applicant/check.html",
@@ -198,14 +191,7 @@ def status(application_id: int) -> str | Response:
             return redirect(url_for("review.application", application_id=application_id))
         events = ops.history(session, application_id)
         user = db_user(session)
-        attempt = Attempt(
-            actor=ops.actor_for(user, application),
-            answers=application.answers,
-            today=today(),
-            calendar=svc.calendar,
-            forms=svc.registry.validators_for(compiled),
-        )
-        options = compiled.machine.options(application.state, attempt)
+        options = options_for(application, compiled, user)
     return render_template(
         "applicant/status.html",
         application=application,

@@ -9,6 +9,9 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from engine.runtime.calendar import today_mountain
+from engine.runtime.machine import Attempt, Blocker
+from engine.spec.model import TransitionSpec
+from engine.store.applications import actor_for
 from engine.store.definitions import Compiled
 from engine.store.models import Application, User
 from engine.web.services import services
@@ -44,3 +47,18 @@ def db_user(session: Session) -> User:
     if user is None:
         abort(403)
     return user
+
+
+def options_for(
+    application: Application, compiled: Compiled, user: User
+) -> list[tuple[TransitionSpec, list[Blocker]]]:
+    """Return the transitions this user's roles allow now, each with why it is blocked."""
+    svc = services()
+    attempt = Attempt(
+        actor=actor_for(user, application),
+        answers=application.answers,
+        today=today(),
+        calendar=svc.calendar,
+        forms=svc.registry.validators_for(compiled),
+    )
+    return compiled.machine.options(application.state, attempt)

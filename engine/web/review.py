@@ -8,11 +8,10 @@ from datetime import date
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
-from engine.runtime.machine import Attempt
 from engine.spec.model import StateSpec, WorkflowSpec
 from engine.store import applications as ops
 from engine.store.models import Application
-from engine.web.cases import db_user, load_case, today
+from engine.web.cases import db_user, load_case, options_for, today
 from engine.web.form_view import answer_rows, diff_rows
 from engine.web.security import role_required
 from engine.web.services import services
@@ -76,16 +75,9 @@ def application(application_id: int) -> str:
         app_row, compiled = load_case(session, application_id)
         events = ops.history(session, application_id)
         user = db_user(session)
-        attempt = Attempt(
-            actor=ops.actor_for(user, app_row),
-            answers=app_row.answers,
-            today=today(),
-            calendar=svc.calendar,
-            forms=svc.registry.validators_for(compiled),
-        )
         options = [
             (t, b)
-            for t, b in compiled.machine.options(app_row.state, attempt)
+            for t, b in options_for(app_row, compiled, user)
             if "applicant" not in t.roles or user.id != app_row.owner_id
         ]
         changes = ops.changes_since_request(session, compiled, app_row)
