@@ -203,6 +203,17 @@ def visible_answers(
     return kept
 
 
+def answers_that_count(
+    form: FormSpec,
+    answers: Mapping[str, Any],
+    today: date,
+    calendar: BusinessCalendar | None = None,
+) -> dict[str, Any]:
+    """Return the answers guards and rules judge: shown fields only, blanks left out."""
+    answers = without_blanks(answers)
+    return visible_answers(form, answers, Context(answers, today, None, calendar))
+
+
 def display_value(spec: FieldSpec, value: Any) -> str:
     """Return an answer as an applicant or reviewer reads it."""
     if value is None or value == "" or value == []:

@@ -137,8 +137,15 @@ class _WorkflowBuilder:
             if self._state_name(name, at) and self.states[name].final:
                 self.error(at, f"'{name}' is a final state, so no transition can leave it")
         self._state_name(raw["to"], (*path, "to"))
-        if "form" in raw:
-            self._form(raw["form"], (*path, "form"))
+        if "form" in raw and self._form(raw["form"], (*path, "form")) is not None:
+            if raw["form"] != self.data["form"]:
+                # Answers are kept for the workflow's own form only; another form would
+                # never be filled in, so its check could never pass or fail honestly.
+                self.error(
+                    (*path, "form"),
+                    f"a transition can only check the workflow's own form "
+                    f"'{self.data['form']}', not '{raw['form']}'",
+                )
         trigger = raw["trigger"]
         return TransitionSpec(
             trigger=trigger,

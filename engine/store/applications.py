@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.actions import run_actions
 from engine.actions.context import ActionContext
+from engine.runtime.answers import answers_that_count
 from engine.runtime.machine import Actor, Attempt, Calendar, Outcome
 from engine.store.clock import utcnow
 from engine.store.definitions import Compiled, DefinitionRegistry
@@ -135,7 +136,8 @@ def fire(
     )
     attempt = Attempt(
         actor=actor_for(user, application),
-        answers=application.answers,
+        # Guards judge what the applicant can see: an answer to a hidden question is moot.
+        answers=answers_that_count(compiled.form, application.answers, today, calendar),
         today=today,
         comment=comment,
         calendar=calendar,

@@ -8,6 +8,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from engine.runtime.answers import answers_that_count
 from engine.runtime.calendar import today_mountain
 from engine.runtime.machine import Attempt, Blocker
 from engine.spec.model import TransitionSpec
@@ -56,7 +57,8 @@ def options_for(
     svc = services()
     attempt = Attempt(
         actor=actor_for(user, application),
-        answers=application.answers,
+        # Guards judge what the applicant can see: an answer to a hidden question is moot.
+        answers=answers_that_count(compiled.form, application.answers, today(), svc.calendar),
         today=today(),
         calendar=svc.calendar,
         forms=svc.registry.validators_for(compiled),

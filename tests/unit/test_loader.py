@@ -373,6 +373,12 @@ BROKEN: list[tuple[str, int, int, str]] = [
         "starting with a letter; did you mean 'approved'?",
     ),
     (
+        "transition_other_form.yaml",
+        9,
+        71,
+        "a transition can only check the workflow's own form 'group_repeat', not 'conditions'",
+    ),
+    (
         "unknown_role.yaml",
         9,
         63,
