@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.store import applications as ops
-from engine.store.models import Application, User
+from engine.store.models import Application, AuditEvent, User
 from engine.store.users import create_user
 from engine.web.cases import today
 from engine.web.decisions import mail_settings
@@ -72,7 +72,9 @@ def load_command() -> None:
             ("Glacier Regional Education Service", ("submit", "request_changes")),
             ("Prairie Schools Consortium", ("submit", "approve")),
         ]
-        for name, steps in samples:
+        for number, (name, steps) in enumerate(samples):
+            # Spread the samples over past weeks, so the queue shows one decision overdue.
+            day = today() - timedelta(days=21 - 5 * number)
             application = ops.start(session, compiled, applicant)
             answers = dict(SAMPLE, legal_name=name)
             ops.save_answers(session, application, compiled, answers)
@@ -91,11 +93,20 @@ def load_command() -> None:
                     actor,
                     application.version,
                     comment,
-                    today() - timedelta(days=10),
+                    day,
                     svc.calendar,
                     mail_settings(),
                 )
                 session.refresh(application)
+            moment = datetime.combine(day, time(16, 0))
+            application.created_at = application.state_entered_at = moment
+            if steps:
+                application.submitted_at = moment
+            session.execute(
+                update(AuditEvent)
+                .where(AuditEvent.application_id == application.id)
+                .values(at=moment)
+            )
         count = session.query(Application).count()
     for email, _name, roles, password in ACCOUNTS:
         click.echo(f"  {email:<24} password {password:<18} roles {', '.join(roles)}")

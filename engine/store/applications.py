@@ -231,8 +231,10 @@ def changes_since_request(
 
     "Requested" means: the last transition into an editable state other than the first.
     """
-    events = history(session, application.id)
     editable = {s for s, spec in compiled.workflow.states.items() if spec.editable}
+    if application.state in editable:
+        return None  # still with the applicant: nothing has come back yet
+    events = history(session, application.id)
     into_editable = [
         e
         for e in events
