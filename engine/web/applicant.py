@@ -144,6 +144,9 @@ def _render_page(
     pages = compiled.form.pages
     number = [p.id for p in pages].index(spec_page.id) + 1
     fields = page_fields(compiled.form, spec_page, answers, errors, today(), services().calendar)
+    if focus and focus.startswith("add:"):
+        # Keyboard users land in the item they just added, not back at the top.
+        _focus_last_item(fields, focus.split(":", 1)[1])
     return render_template(
         "applicant/page.html",
         application=application,
@@ -155,6 +158,12 @@ def _render_page(
         errors=errors,
         summary=[(f"f-{e.path}", e.message) for e in errors],
     )
+
+
+def _focus_last_item(fields: list[Any], group: str) -> None:
+    for view in fields:
+        if view.spec.id == group and view.items and view.items[-1].fields:
+            view.items[-1].fields[0].autofocus = True
 
 
 @bp.route("/applications/<int:application_id>/check", methods=["GET"])

@@ -28,6 +28,7 @@ class FieldView:
     item_prefix: str | None = None
     items: list[ItemView] = field(default_factory=list)
     can_add: bool = False
+    autofocus: bool = False
 
     @property
     def describedby(self) -> str:

@@ -152,6 +152,7 @@ def test_registration_story(chromium: Browser, live: tuple[str, Any], smtp_serve
     page.locator("#f-other_users-0-email").fill("sam@example.org")
     page.locator("#f-other_users-0-role").select_option("both")
     story.press("Add another user")
+    expect(page.locator("#f-other_users-1-name")).to_be_focused()
     page.locator("#f-other_users-1-name").fill("Kim Park")
     page.locator("#f-other_users-1-email").fill("kim@example.org")
     page.locator("#f-other_users-1-role").select_option("event_entry")
