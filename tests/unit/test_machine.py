@@ -21,6 +21,7 @@ from engine.runtime.machine import (
 )
 from engine.runtime.validation import FormValidator
 from engine.spec.loader import Definitions, load_definitions
+from tests.unit.samples import SHIPPED_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "tests" / "fixtures" / "definitions"
@@ -31,27 +32,7 @@ STRANGER = Actor(2, frozenset({"applicant"}), is_owner=False)
 REVIEWER = Actor(3, frozenset({"reviewer"}))
 ADMIN = Actor(4, frozenset({"admin"}))
 
-REGISTRATION: dict[str, Any] = {
-    "legal_name": "Big Sky Teacher Academy",
-    "org_type": "government_agency",
-    "street": "1300 11th Avenue",
-    "city": "Helena",
-    "state": "MT",
-    "zip": "59601",
-    "phone": "406 444 3095",
-    "manager_name": "Jordan Rivers",
-    "manager_title": "Director",
-    "manager_email": "jordan@bigsky.example.org",
-    "manager_phone": "406 555 0100",
-    "has_other_users": False,
-    "description": "Literacy and mathematics coaching cycles for K-8 teachers, with visits.",
-    "audiences": ["teachers"],
-    "events_per_year": 12,
-    "attest_714": True,
-    "attest_215": True,
-    "attest_216": True,
-    "attest_records": True,
-}
+REGISTRATION: dict[str, Any] = dict(SHIPPED_ANSWERS)
 # Twenty days after FRIDAY: far enough ahead for the guarded workflow's guard.
 EVENT = {"title": "Fall institute", "dates": [{"date": "2025-12-11", "hours": 4}]}
 

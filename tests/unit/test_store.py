@@ -19,32 +19,12 @@ from engine.store import applications as ops
 from engine.store.db import Database
 from engine.store.definitions import Compiled, DefinitionRegistry
 from engine.store.models import AnswerSnapshot, Application, AuditEvent, OutboxMessage, User
+from tests.unit.samples import SHIPPED_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]
 FRIDAY = date(2025, 11, 21)
 
-COMPLETE: dict[str, Any] = {
-    "legal_name": "Big Sky Teacher Academy",
-    "org_type": "college",
-    "accreditor": "NWCCU",
-    "street": "1300 11th Avenue",
-    "city": "Helena",
-    "state": "MT",
-    "zip": "59601",
-    "phone": "406 444 3095",
-    "manager_name": "Jordan Rivers",
-    "manager_title": "Director",
-    "manager_email": "jordan@bigsky.example.org",
-    "manager_phone": "406 555 0100",
-    "has_other_users": False,
-    "description": "Literacy and mathematics coaching cycles for K-8 teachers, with visits.",
-    "audiences": ["teachers"],
-    "events_per_year": 12,
-    "attest_714": True,
-    "attest_215": True,
-    "attest_216": True,
-    "attest_records": True,
-}
+COMPLETE: dict[str, Any] = {**SHIPPED_ANSWERS, "org_type": "college", "accreditor": "NWCCU"}
 
 
 @dataclass
