@@ -90,6 +90,7 @@ class _WorkflowBuilder:
             version=self.source.version,
             source=self.source.text,
             description=self.data.get("description"),
+            retention_years=self.data.get("retention", {}).get("years"),
             where=self.source.at(()),
         )
         return WorkflowBuild(spec, self.errors)

@@ -228,6 +228,7 @@ class WorkflowSpec:
     version: str
     source: str
     description: str | None = None
+    retention_years: int | None = None
     where: Location | None = None
 
     def transitions_from(self, state: str) -> tuple[TransitionSpec, ...]:

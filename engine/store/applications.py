@@ -154,6 +154,8 @@ def fire(
     }
     if application.submitted_at is None and "applicant" in _roles_of(compiled, trigger):
         values["submitted_at"] = now
+    if compiled.workflow.states[outcome.dest].final:
+        values["final_at"] = now
     # The first write of the transaction: it takes the row (or SQLite's write) lock, so a
     # concurrent decision either waits and then matches no row, or fails here.
     result = session.execute(

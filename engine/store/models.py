@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from engine.store.clock import utcnow
 
@@ -114,6 +115,10 @@ class Application(Base):
     state_entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # When it reached a final state: the retention period counts from here.
+    final_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    legal_hold_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     owner: Mapped[User] = relationship(lazy="joined")
 
@@ -172,3 +177,17 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class PurgeRecord(Base):
+    """What the retention command removed, when and by whom: kept for good."""
+
+    __tablename__ = "purge_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(Integer)
+    workflow: Mapped[str] = mapped_column(String(100))
+    final_at: Mapped[datetime] = mapped_column(DateTime)
+    purged_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    purged_by: Mapped[str] = mapped_column(String(254), default="")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
