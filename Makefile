@@ -37,7 +37,10 @@ db: install
 run: install db
 	$(FLASK) definitions publish
 	$(FLASK) demo load
-	FORMFLOW_MAIL_BACKEND=console $(FLASK) run --host 127.0.0.1 --port 5000
+	@# The worker (outbox delivery and retries) runs beside the server and stops with it.
+	FORMFLOW_MAIL_BACKEND=console sh -c 'trap "kill 0" INT TERM EXIT; \
+	  $(FLASK) worker --interval 30 & \
+	  $(FLASK) run --host 127.0.0.1 --port 5000'
 
 test: install browser
 	$(BIN)/pytest -q

@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Add every command group to the app's CLI."""
-    from engine.cli import db, definitions, demo, lint, outbox, retention, users
+    from engine.cli import db, definitions, demo, lint, outbox, retention, users, worker
 
-    for module in (db, definitions, demo, lint, outbox, retention, users):
+    for module in (db, definitions, demo, lint, outbox, retention, users, worker):
         module.register(app)
