@@ -49,6 +49,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Sign-in name given to provider accounts (first initial + last name, made unique).
+    username: Mapped[str | None] = mapped_column(String(100), unique=True, nullable=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     # Comma-separated role names; a handful of roles does not justify a join table yet.
@@ -76,6 +78,48 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
     success: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Organization(Base):
+    """An organization with an account: for the agency, an approved provider."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The number shown on certificates and in the directory, e.g. RUP-0042.
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # active | inactive: an inactive organization keeps its records but files nothing new.
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    website: Mapped[str] = mapped_column(String(500), default="")
+    # The application whose approval created it.
+    source_application_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan"
+    )
+
+
+class Membership(Base):
+    """A user working for an organization, as its account manager or as a user."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "user_id", name="uq_memberships_organization_user"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # manager (the account manager: adds and removes users) | member
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class Definition(Base):
@@ -108,6 +152,11 @@ class Application(Base):
     # Optimistic concurrency: every change bumps it; a stale writer is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The organization the application belongs to or concerns (see `organization:` in
+    # docs/yaml-reference.md); None for one person's own application.
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id"), nullable=True, index=True
+    )
     answers: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
     title: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
