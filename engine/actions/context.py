@@ -23,3 +23,4 @@ class ActionContext:
     base_url: str
     site_name: str
     staff_contact: str
+    secret_key: str = ""

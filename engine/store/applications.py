@@ -49,6 +49,8 @@ class Mail:
     base_url: str
     site_name: str
     staff_contact: str
+    # Signs links in emails (set-password invitations); the app's SECRET_KEY.
+    secret_key: str = ""
 
 
 def title_of(compiled: Compiled, answers: Mapping[str, Any]) -> str:
@@ -199,6 +201,7 @@ def fire(
             base_url=mail.base_url,
             site_name=mail.site_name,
             staff_contact=mail.staff_contact,
+            secret_key=mail.secret_key,
         ),
     )
     session.flush()

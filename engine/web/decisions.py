@@ -21,6 +21,7 @@ def mail_settings() -> ops.Mail:
         base_url=config["BASE_URL"],
         site_name=config["SITE_NAME"],
         staff_contact=config["STAFF_CONTACT"],
+        secret_key=config["SECRET_KEY"],
     )
 
 
