@@ -11,7 +11,7 @@ import secrets
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from engine.store.models import Membership, Organization, User
 from engine.store.usernames import make_username
@@ -98,6 +98,7 @@ def memberships_of(session: Session, user_id: int) -> list[Membership]:
         session.scalars(
             select(Membership)
             .join(Organization)
+            .options(contains_eager(Membership.organization))
             .where(Membership.user_id == user_id)
             .order_by(Organization.name, Organization.id)
         )
