@@ -22,6 +22,8 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/applications", (LOGIN, 200, 200, 200, 200)),
     ("/apply/provider_registration", (LOGIN, 200, 200, 403, 403)),
     ("/apply/no_such_workflow", (LOGIN, 404, 404, 403, 403)),
+    # organization: chosen; an unknown ?organization= only leaves the choice open.
+    ("/apply/access_request?organization=RUP-9999", (LOGIN, 200, 200, 403, 403)),
     ("/applications/{id}", (LOGIN, 200, 404, 302, 302)),
     ("/applications/{id}/check", (LOGIN, 200, 404, 403, 403)),
     ("/applications/{id}/pages/organization", (LOGIN, 302, 404, 403, 403)),
@@ -35,6 +37,7 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
 POST_ROUTES = [
     "/auth/logout",
     "/apply/provider_registration",
+    "/apply/access_request",
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
 ]
