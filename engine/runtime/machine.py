@@ -45,7 +45,9 @@ class Actor:
     def plays(self, role: str) -> bool:
         """Tell whether this actor may act in a role named in YAML."""
         if role == "applicant":
-            return self.is_owner or (self.org_shared and self.org_role is not None)
+            # A shared application is the organization's: whoever started it acts on it
+            # only while they still work there.
+            return self.org_role is not None if self.org_shared else self.is_owner
         if role == "manager":
             return self.org_role == "manager"
         return role in self.roles

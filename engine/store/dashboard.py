@@ -39,9 +39,17 @@ def manager_states(workflow: WorkflowSpec) -> set[str]:
 
 
 def build_dashboard(
-    session: Session, registry: DefinitionRegistry, user_id: int, membership: Membership | None
+    session: Session,
+    registry: DefinitionRegistry,
+    user_id: int,
+    membership: Membership | None,
+    member_of: frozenset[int] = frozenset(),
 ) -> Dashboard:
-    """Return the dashboard of a user working for `membership`'s organization (or none)."""
+    """Return the dashboard of a user working for `membership`'s organization (or none).
+
+    `member_of` holds every organization the user works for: an organization's own
+    application they started stays listed only while they work there.
+    """
     organization = membership.organization if membership else None
     is_manager = membership is not None and membership.role == MANAGER
     flows = [registry.latest(name).workflow for name in registry.workflow_names()]
@@ -70,7 +78,10 @@ def build_dashboard(
             application.workflow, application.workflow_version, application.form_version
         ).workflow
         row = DashboardRow(application, flow, flow.states[application.state], about)
-        if application.owner_id == user_id or flow.organization == "member":
+        if flow.organization == "member":
+            if application.organization_id in member_of:
+                board.mine.append(row)
+        elif application.owner_id == user_id:
             board.mine.append(row)
         elif is_manager and application.state in manager_states(flow):
             # Checked on the version the application is pinned to, not the latest one.

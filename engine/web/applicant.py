@@ -16,7 +16,7 @@ from engine.store.models import Application, Organization
 from engine.web.cases import db_user, is_staff, load_case, options_for, plays_applicant, today
 from engine.web.decisions import fire_from_request
 from engine.web.form_view import answer_rows, page_fields
-from engine.web.organization import current_membership
+from engine.web.organization import current_membership, my_memberships
 from engine.web.organization_choice import choose_organization
 from engine.web.security import role_required
 from engine.web.services import services
@@ -30,7 +30,13 @@ def dashboard() -> str:
     """List the user's applications, their organization's, and those waiting for them."""
     svc = services()
     with svc.db.reading() as session:
-        board = build_dashboard(session, svc.registry, current_user.id, current_membership())
+        board = build_dashboard(
+            session,
+            svc.registry,
+            current_user.id,
+            current_membership(),
+            frozenset(m.organization_id for m in my_memberships()),
+        )
     return render_template("applicant/dashboard.html", board=board, workflows=_startable())
 
 

@@ -46,17 +46,20 @@ def load_case(session: Session, application_id: int) -> tuple[Application, Compi
 def may_see(session: Session, application: Application, compiled: Compiled) -> bool:
     """Tell whether the signed-in user may see an application.
 
-    Staff see everything and owners their own. Beyond that only the application's
-    organization counts: its people share its own applications (`organization: member`),
-    and its account manager sees those about it once sent (`organization: chosen`). A user
-    of one provider never sees another provider's records.
+    Staff see everything. An organization's own applications (`organization: member`) are
+    seen by the people who work for it now, and by nobody else. Other applications are
+    seen by their owner and, once sent, by the account manager of the organization they
+    are about (`organization: chosen`). A user of one provider never sees another
+    provider's records.
     """
-    if application.owner_id == current_user.id or is_staff():
+    if is_staff():
         return True
-    role = orgs.role_in(session, current_user.id, application.organization_id)
     mode = compiled.workflow.organization
-    if mode == "member":
+    role = orgs.role_in(session, current_user.id, application.organization_id) if mode else None
+    if mode == "member":  # the provider's records, not its starter's: even after they leave
         return role is not None
+    if application.owner_id == current_user.id:
+        return True
     if mode == "chosen":
         return role == orgs.MANAGER and application.state != compiled.workflow.initial
     return False

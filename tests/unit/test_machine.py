@@ -150,6 +150,8 @@ MANAGER = Actor(6, frozenset({"applicant"}), org_role="manager")
 SHARING_MEMBER = Actor(5, frozenset({"applicant"}), org_role="member", org_shared=True)
 SHARING_MANAGER = Actor(6, frozenset({"applicant"}), org_role="manager", org_shared=True)
 OUTSIDER = Actor(7, frozenset({"applicant"}), org_role=None, org_shared=True)
+# Started the organization's application, then left the organization.
+FORMER_MEMBER = Actor(8, frozenset({"applicant"}), is_owner=True, org_shared=True)
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +172,7 @@ def organizations() -> Definitions:
         (SHARING_MEMBER, {"applicant"}),  # the organization's own application
         (SHARING_MANAGER, {"applicant", "manager"}),
         (OUTSIDER, set()),
+        (FORMER_MEMBER, set()),
         (REVIEWER, {"reviewer"}),  # staff are nobody's account manager
     ],
 )

@@ -13,9 +13,8 @@ from sqlalchemy import select
 
 from engine.store import organizations as orgs
 from engine.store.models import Application, Membership, Organization, OutboxMessage, User
-from engine.store.users import hash_password
 from tests.conftest import ROOT, make_test_app
-from tests.web.helpers import PASSWORD, make_user, post
+from tests.web.helpers import make_user, post
 
 FIXTURES = ROOT / "tests" / "fixtures" / "definitions"
 
@@ -40,14 +39,6 @@ def make_provider(app: Flask, name: str, manager: str, *members: str) -> str:
         for email in members:
             orgs.invite(session, organization, name=email, email=email)
         return organization.number
-
-
-def allow_sign_in(app: Flask, email: str) -> None:
-    """Give an invited account (no password yet) the test password, as the link would."""
-    with app.extensions["formflow"].db.transaction() as session:
-        user = session.scalar(select(User).where(User.email == email))
-        assert user is not None
-        user.password_hash = hash_password(PASSWORD)
 
 
 def start(client: FlaskClient, workflow: str, **data: str) -> int:

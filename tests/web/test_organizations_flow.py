@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 from engine.actions import run_actions
 from engine.actions.context import ActionContext
 from engine.runtime.machine import Outcome
-from engine.store.models import Application, Membership, Organization, OutboxMessage
+from engine.store.models import Application, Membership, Organization, OutboxMessage, User
+from engine.store.organizations import remove_member
 from engine.web.decisions import mail_settings
 from tests.conftest import make_test_app
 from tests.smtp_server import SmtpServer
 from tests.web.helpers import fill_all, fire, make_user, post, sign_in, start_application
 from tests.web.orgs_helpers import (
-    allow_sign_in,
     app_with_member_workflow,
     application,
     make_provider,
@@ -362,4 +362,28 @@ def test_only_people_of_a_provider_start_for_it_and_only_for_their_own(
     assert application(app, shared_id).organization_id == provider_a.id
     with app.extensions["formflow"].db.reading() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    app.extensions["formflow"].db.dispose()
+
+
+def test_who_leaves_a_provider_leaves_its_records_behind(database_url: str, tmp_path: Path) -> None:
+    app, a, _ = _member_app(database_url, tmp_path)
+    leaver = _signed_in(app, "a1@example.org")
+    shared_id = start(leaver, "shared")
+    post(
+        leaver,
+        f"/applications/{shared_id}/pages/organization",
+        {"org_name": "Mine?", "action": "save"},
+    )
+    assert "Mine?" in leaver.get("/applications").get_data(as_text=True)
+    with app.extensions["formflow"].db.transaction() as session:
+        provider = session.scalar(select(Organization).where(Organization.number == a))
+        user = session.scalar(select(User).where(User.email == "a1@example.org"))
+        assert provider is not None and user is not None
+        remove_member(session, provider, user.id)
+    assert "Mine?" not in leaver.get("/applications").get_data(as_text=True)
+    assert leaver.get(f"/applications/{shared_id}").status_code == 404
+    assert leaver.get(f"/applications/{shared_id}/pages/organization").status_code == 404
+    # It stays with the provider.
+    colleague = _signed_in(app, "a2@example.org")
+    assert colleague.get(f"/applications/{shared_id}").status_code == 200
     app.extensions["formflow"].db.dispose()
