@@ -166,6 +166,9 @@ class Application(Base):
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # When it reached a final state: the retention period counts from here.
     final_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # final_at + the workflow's retention period, fixed when it became final. The
+    # database itself refuses to delete the application or its history before then.
+    keep_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     legal_hold_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
