@@ -226,6 +226,8 @@ class OutboxMessage(Base):
     # pending → sending (claimed by one deliverer) → sent, or back to pending on failure.
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When a deliverer claimed it: a row left in 'sending' long after was interrupted.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

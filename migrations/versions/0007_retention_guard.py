@@ -1,4 +1,4 @@
-"""the database refuses to delete records before their retention period has passed
+"""the database refuses to delete records before their retention period; outbox claims are timed
 
 Revision ID: 0007
 Revises: 0003
@@ -69,6 +69,8 @@ def _postgresql_triggers() -> list[str]:
 def upgrade() -> None:
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.add_column(sa.Column("keep_until", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claimed_at", sa.DateTime(), nullable=True))
     dialect = op.get_bind().dialect.name
     for statement in _postgresql_triggers() if dialect == "postgresql" else _sqlite_triggers():
         op.execute(statement)
@@ -83,5 +85,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_kept")
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS formflow_keep_records()")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("claimed_at")
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_column("keep_until")

@@ -37,6 +37,7 @@ POST_ROUTES = [
     "/apply/provider_registration",
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
+    "/admin/outbox/1/send-again",
 ]
 
 
