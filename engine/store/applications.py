@@ -25,6 +25,7 @@ from engine.store.clock import utcnow
 from engine.store.definitions import Compiled, DefinitionRegistry
 from engine.store.models import AnswerSnapshot, Application, AuditEvent, User
 from engine.store.organizations import role_in
+from engine.store.years import add_years
 
 
 class Conflict(Exception):
@@ -166,6 +167,8 @@ def fire(
         values["submitted_at"] = now
     if compiled.workflow.states[outcome.dest].final:
         values["final_at"] = now
+        years = compiled.workflow.retention_years
+        values["keep_until"] = None if years is None else add_years(now, years)
     # The first write of the transaction: it takes the row (or SQLite's write) lock, so a
     # concurrent decision either waits and then matches no row, or fails here.
     result = session.execute(

@@ -40,6 +40,7 @@ POST_ROUTES = [
     "/apply/access_request",
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
+    "/admin/outbox/1/send-again",
 ]
 
 
