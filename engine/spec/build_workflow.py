@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from engine.spec.build_form import form_scope, parse_located
+from engine.spec.build_obligations import build_obligations
 from engine.spec.conditions import Scope
 from engine.spec.errors import DefinitionError
 from engine.spec.messages import did_you_mean
@@ -19,6 +20,7 @@ from engine.spec.model import (
     Due,
     FormSpec,
     Guard,
+    ObligationSpec,
     StateSpec,
     TransitionSpec,
     WorkflowSpec,
@@ -26,7 +28,11 @@ from engine.spec.model import (
 from engine.spec.yaml_source import JsonPath, Source, display_name
 
 # kind -> the keys an action of that kind needs besides its kind.
-ACTION_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType({"notify": ("template",)})
+ACTION_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"notify": ("template",), "owe": (), "cancel_obligations": ()}
+)
+# Action kinds whose value names one of the workflow's obligations.
+_OBLIGATION_ACTIONS = ("owe", "cancel_obligations")
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class _WorkflowBuilder:
         self.template_dir = template_dir
         self.errors: list[DefinitionError] = []
         self.states: dict[str, StateSpec] = {}
+        self.obligations: dict[str, ObligationSpec] = {}
         self.state_problems = False
 
     def build(self) -> WorkflowBuild:
@@ -69,7 +76,22 @@ class _WorkflowBuilder:
             for name, raw in self.data["states"].items()
         }
         form = self._form(self.data["form"], ("form",))
-        scope = Scope(MappingProxyType(form_scope(form.fields()))) if form else None
+        self.obligations = build_obligations(
+            self.source,
+            self.data.get("obligations", {}),
+            form,
+            self.forms,
+            self.error,
+            self._template,
+        )
+        scope = (
+            Scope(
+                MappingProxyType(form_scope(form.fields())),
+                obligations=frozenset(self.obligations),
+            )
+            if form
+            else None
+        )
         self._state_name(self.data["initial"], ("initial",))
         transitions = tuple(
             self._transition(raw, ("transitions", i), scope)
@@ -91,6 +113,7 @@ class _WorkflowBuilder:
             source=self.source.text,
             description=self.data.get("description"),
             retention_years=self.data.get("retention", {}).get("years"),
+            obligations=MappingProxyType(self.obligations),
             where=self.source.at(()),
         )
         return WorkflowBuild(spec, self.errors)
@@ -148,6 +171,11 @@ class _WorkflowBuilder:
                     f"'{self.data['form']}', not '{raw['form']}'",
                 )
         trigger = raw["trigger"]
+        if "system" in _as_tuple(raw["by"]) and raw.get("comment") == "required":
+            self.error(
+                (*path, "comment"),
+                "the system writes no comments, so a move 'by: system' cannot require one",
+            )
         return TransitionSpec(
             trigger=trigger,
             label=raw.get("label", trigger.replace("_", " ").capitalize()),
@@ -195,6 +223,12 @@ class _WorkflowBuilder:
                     self.error(path, f"a '{kind}' action needs a '{key}'")
         if kind == "notify" and "template" in raw:
             self._template(raw["template"], (*path, "template"))
+        if kind in _OBLIGATION_ACTIONS and raw[kind] not in self.obligations:
+            self.error(
+                (*path, kind),
+                f"there is no obligation '{raw[kind]}' under 'obligations:'"
+                f"{did_you_mean(raw[kind], self.obligations)}",
+            )
         return ActionSpec(kind, MappingProxyType(dict(raw)), self.source.at(path))
 
     def _template(self, name: str, path: JsonPath) -> None:

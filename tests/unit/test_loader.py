@@ -382,7 +382,7 @@ BROKEN: list[tuple[str, int, int, str]] = [
         "unknown_role.yaml",
         9,
         63,
-        "item 2 of 'by' must be one of: applicant, reviewer, admin; did you mean 'reviewer'?",
+        "item 2 of 'by' must be one of: applicant, reviewer, admin, system; did you mean 'reviewer'?",
     ),
     (
         "missing_template.yaml",
@@ -395,13 +395,15 @@ BROKEN: list[tuple[str, int, int, str]] = [
         "unknown_action.yaml",
         14,
         10,
-        "'email' is not a key an action can have; it can have: notify, template",
+        "'email' is not a key an action can have; it can have: notify, template, owe, "
+        "cancel_obligations",
     ),
     (
         "action_without_kind.yaml",
         14,
         10,
-        "an action starts with what it does (notify), not with 'template'",
+        "an action starts with what it does (notify, owe, cancel_obligations), "
+        "not with 'template'",
     ),
     (
         "duplicate_trigger.yaml",
