@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from engine.actions.context import ActionContext
 from engine.actions.notify import notify
+from engine.actions.owe import cancel_obligations, owe
 from engine.spec.model import ActionSpec
 
 Handler = Callable[[Session, ActionSpec, ActionContext], None]
@@ -15,6 +16,8 @@ Handler = Callable[[Session, ActionSpec, ActionContext], None]
 # Every kind a workflow may name; the loader checks names against the meta-schema.
 HANDLERS: dict[str, Handler] = {
     "notify": notify,
+    "owe": owe,
+    "cancel_obligations": cancel_obligations,
 }
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from jinja2 import Environment
 
-from engine.runtime.machine import Outcome
-from engine.spec.model import WorkflowSpec
+from engine.runtime.machine import Calendar, Outcome
+from engine.spec.model import FormSpec, WorkflowSpec
 from engine.store.models import Application, User
 
 
@@ -23,3 +24,7 @@ class ActionContext:
     base_url: str
     site_name: str
     staff_contact: str
+    # What obligations are counted from: the form's answers that count, on this day.
+    form: FormSpec | None = None
+    today: date | None = None
+    calendar: Calendar | None = None

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from engine.actions import run_actions
 from engine.actions.context import ActionContext
 from engine.runtime.answers import answers_that_count
-from engine.runtime.machine import Actor, Attempt, Calendar, Outcome
+from engine.runtime.machine import SYSTEM, Actor, Attempt, Calendar, Outcome
 from engine.store.clock import utcnow
 from engine.store.definitions import Compiled, DefinitionRegistry
 from engine.store.models import AnswerSnapshot, Application, AuditEvent, User
+from engine.store.obligations import met_by_name
 
 
 class Conflict(Exception):
@@ -118,14 +119,17 @@ def fire(
     registry: DefinitionRegistry,
     application_id: int,
     trigger: str,
-    user: User,
+    user: User | None,
     expected_version: int,
     comment: str,
     today: date,
     calendar: Calendar,
     mail: Mail,
 ) -> Outcome:
-    """Judge and apply one trigger in the caller's transaction; raise Blocked or Conflict."""
+    """Judge and apply one trigger in the caller's transaction; raise Blocked or Conflict.
+
+    `user` None means the system (the periodic worker): it plays only the role `system`.
+    """
     application = session.get(Application, application_id)
     if application is None:
         raise LookupError(application_id)
@@ -135,13 +139,14 @@ def fire(
         application.workflow, application.workflow_version, application.form_version
     )
     attempt = Attempt(
-        actor=actor_for(user, application),
+        actor=SYSTEM if user is None else actor_for(user, application),
         # Guards judge what the applicant can see: an answer to a hidden question is moot.
         answers=answers_that_count(compiled.form, application.answers, today, calendar),
         today=today,
         comment=comment,
         calendar=calendar,
         forms=registry.validators_for(compiled),
+        obligations=met_by_name(session, application.id) if compiled.workflow.obligations else {},
     )
     outcome = compiled.machine.fire(application.state, trigger, attempt)
     now = utcnow()
@@ -177,7 +182,7 @@ def fire(
     session.add(
         AuditEvent(
             application_id=application.id,
-            actor_id=user.id,
+            actor_id=None if user is None else user.id,
             trigger=trigger,
             from_state=outcome.source,
             to_state=outcome.dest,
@@ -199,6 +204,9 @@ def fire(
             base_url=mail.base_url,
             site_name=mail.site_name,
             staff_contact=mail.staff_contact,
+            form=compiled.form,
+            today=today,
+            calendar=calendar,
         ),
     )
     session.flush()

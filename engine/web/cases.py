@@ -9,9 +9,9 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from engine.runtime.answers import answers_that_count
-from engine.runtime.calendar import today_mountain
 from engine.runtime.machine import Attempt, Blocker
 from engine.spec.model import TransitionSpec
+from engine.store import clock
 from engine.store.applications import actor_for
 from engine.store.definitions import Compiled
 from engine.store.models import Application, User
@@ -20,7 +20,7 @@ from engine.web.services import services
 
 def today() -> date:
     """Return today's date in Montana, where the agency's deadlines are counted."""
-    return today_mountain()
+    return clock.today()
 
 
 def is_staff() -> bool:
