@@ -5,7 +5,7 @@ the reminder email templates."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from engine.spec.messages import did_you_mean
 from engine.spec.model import (
@@ -19,8 +19,14 @@ from engine.spec.model import (
 )
 from engine.spec.yaml_source import JsonPath, Source
 
-# Reports a problem at a path; the workflow builder's error().
-Report = Callable[[JsonPath, str], None]
+
+class Report(Protocol):
+    """Reports a problem at a path (or at its key); the workflow builder's error()."""
+
+    def __call__(self, path: JsonPath, message: str, *, at_key: bool = False) -> None:
+        """Record one problem."""
+
+
 # Checks that an email template exists, reporting it at a path when it does not.
 CheckTemplate = Callable[[str, JsonPath], None]
 
@@ -43,7 +49,11 @@ def build_obligations(
                 f"there is no form '{body['form']}'{did_you_mean(body['form'], forms)}",
             )
         if "for_each" not in body and "every" not in body:
-            report(path, f"the obligation '{name}' needs 'for_each:' or 'every:' (or both)")
+            report(
+                path,
+                f"the obligation '{name}' needs 'for_each:' or 'every:' (or both)",
+                at_key=True,
+            )
         each = _each(body.get("for_each"), (*path, "for_each"), form, report)
         periods = _periods(body.get("every"), (*path, "every"), form, report)
         reminders = _reminders(body.get("reminders", {}), (*path, "reminders"), report, template)
