@@ -384,7 +384,8 @@ BROKEN: list[tuple[str, int, int, str]] = [
         "unknown_role.yaml",
         9,
         63,
-        "item 2 of 'by' must be one of: applicant, reviewer, admin, system; did you mean 'reviewer'?",
+        "item 2 of 'by' must be one of: applicant, reviewer, admin, system; "
+        "did you mean 'reviewer'?",
     ),
     (
         "missing_template.yaml",

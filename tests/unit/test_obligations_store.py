@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from engine.runtime.calendar import BusinessCalendar, montana
 from engine.runtime.machine import Blocked
 from engine.store import applications as ops
 from engine.store import obligations as owed
+from engine.store import retention
 from engine.store.automatic import fire_automatic
 from engine.store.db import Database
 from engine.store.definitions import Compiled, DefinitionRegistry
@@ -323,3 +324,55 @@ def test_a_report_meets_its_obligation_and_the_last_one_reports_the_event(
         obligation = session.scalars(select(Obligation).order_by(Obligation.id)).first()
         assert obligation is not None
         assert obligation.data["answers"] == {"certificates": 24}
+
+
+def _file_all(world: World, app_id: int, today: date) -> None:
+    with world.db.transaction() as session:
+        application = session.get(Application, app_id)
+        assert application is not None
+        for obligation in owed.for_application(session, app_id):
+            owed.file_report(
+                session,
+                obligation,
+                {"certificates": 20},
+                "v",
+                world.owner.id,
+                application.state,
+                application,
+                today,
+            )
+
+
+def test_a_purge_takes_obligations_and_reminders_but_not_before_five_years(
+    world: World,
+) -> None:
+    app_id, other_id = listed(world), listed(world)
+    fire_automatic(world.db, world.registry, date(2027, 3, 16), world.calendar, world.mail)
+    assert world.remind(date(2027, 4, 8)) == "Reminded 2, skipped 0."
+    _file_all(world, app_id, date(2027, 4, 9))
+    fire_automatic(world.db, world.registry, date(2027, 4, 9), world.calendar, world.mail)
+    assert (world.state(app_id), world.state(other_id)) == ("reported", "delivered")
+
+    def left(application_id: int) -> tuple[int, int]:
+        with world.db.reading() as session:
+            ids = select(Obligation.id).where(Obligation.application_id == application_id)
+            obligations = session.scalar(select(func.count()).where(Obligation.id.in_(ids)))
+            reminders = session.scalar(
+                select(func.count()).where(ObligationReminder.obligation_id.in_(ids))
+            )
+            return int(obligations or 0), int(reminders or 0)
+
+    assert left(app_id) == (2, 1)
+    with world.db.reading() as session:
+        final_at = session.get(Application, app_id).final_at  # type: ignore[union-attr]
+    assert final_at is not None
+    keep_until = retention.add_years(final_at, 5)
+    with world.db.transaction() as session:
+        with pytest.raises(retention.Held):
+            retention.purge(
+                session, world.registry, app_id, keep_until - timedelta(seconds=1), "test"
+            )
+    with world.db.transaction() as session:
+        retention.purge(session, world.registry, app_id, keep_until, "test")
+    assert left(app_id) == (0, 0)
+    assert left(other_id) == (2, 1)
