@@ -151,15 +151,14 @@ def open_for_owner(session: Session, owner_id: int) -> list[Obligation]:
 
 def open_for_staff(session: Session, limit: int = 500) -> list[tuple[Obligation, Application]]:
     """Return every open obligation with its application, the longest overdue first."""
-    return list(
-        session.execute(
-            select(Obligation, Application)
-            .join(Application, Application.id == Obligation.application_id)
-            .where(Obligation.status == OPEN)
-            .order_by(Obligation.due_on, Obligation.id)
-            .limit(limit)
-        ).tuples()
+    rows = session.execute(
+        select(Obligation, Application)
+        .join(Application, Application.id == Obligation.application_id)
+        .where(Obligation.status == OPEN)
+        .order_by(Obligation.due_on, Obligation.id)
+        .limit(limit)
     )
+    return [(obligation, application) for obligation, application in rows.all()]
 
 
 class NotOpen(Exception):

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from engine.runtime.answers import drop_blank_items, merge, read_page
 from engine.runtime.machine import Blocked
 from engine.store import applications as ops
+from engine.store import obligations as owed
 from engine.store.models import Application
 from engine.web.cases import db_user, is_staff, load_case, options_for, today
 from engine.web.decisions import fire_from_request
@@ -37,7 +38,15 @@ def dashboard() -> str:
         for a in rows:
             compiled = svc.registry.compiled(a.workflow, a.workflow_version, a.form_version)
             items.append((a, compiled.workflow, compiled.workflow.states[a.state]))
-    return render_template("applicant/dashboard.html", items=items, workflows=_startable())
+        owing = owed.open_for_owner(session, current_user.id)
+    titles = {a.id: a.title for a in rows}
+    return render_template(
+        "applicant/dashboard.html",
+        items=items,
+        workflows=_startable(),
+        owing=[(o, titles.get(o.application_id, "")) for o in owing],
+        owed_today=today(),
+    )
 
 
 def _startable() -> list[Any]:
@@ -201,8 +210,11 @@ def status(application_id: int) -> str | Response:
         events = ops.history(session, application_id)
         user = db_user(session)
         options = options_for(application, compiled, user)
+        owing = owed.for_application(session, application_id)
     return render_template(
         "applicant/status.html",
+        owed=owing,
+        owed_today=today(),
         application=application,
         compiled=compiled,
         state=compiled.workflow.states[application.state],

@@ -405,8 +405,7 @@ BROKEN: list[tuple[str, int, int, str]] = [
         "action_without_kind.yaml",
         14,
         10,
-        "an action starts with what it does (notify, owe, cancel_obligations), "
-        "not with 'template'",
+        "an action starts with what it does (notify, owe, cancel_obligations), not with 'template'",
     ),
     (
         "duplicate_trigger.yaml",
