@@ -21,6 +21,7 @@ from engine.actions.mailer import mailer_from_config
 from engine.store import clock
 from engine.store.automatic import fire_automatic
 from engine.store.outbox import deliver_pending
+from engine.store.periods import renew_periods
 from engine.store.reminders import send_reminders
 from engine.web.decisions import mail_settings
 from engine.web.services import services
@@ -30,6 +31,12 @@ def automatic_moves() -> str:
     """Fire every `by: system` transition whose guards hold today."""
     svc = services()
     return str(fire_automatic(svc.db, svc.registry, clock.today(), svc.calendar, mail_settings()))
+
+
+def obligation_periods() -> str:
+    """Owe the counts of reporting periods that began by today."""
+    svc = services()
+    return str(renew_periods(svc.db, svc.registry, clock.today(), svc.calendar))
 
 
 def obligation_reminders() -> str:
@@ -52,6 +59,7 @@ def deliver_outbox() -> str:
 # Each periodic job by name, in order: moves first (they may owe or email), mail last.
 JOBS: dict[str, Callable[[], str]] = {
     "automatic_moves": automatic_moves,
+    "obligation_periods": obligation_periods,
     "obligation_reminders": obligation_reminders,
     "deliver_outbox": deliver_outbox,
 }

@@ -85,10 +85,11 @@ def _per_period(
         return []
     until = _date(answers.get(periods.until)) if periods.until else None
     found = []
-    # Periods that have begun are owed (the current one too, so its due date shows early).
+    # The first period is owed from the start (so listing shows what will be due); each
+    # later one once it begins (the worker's renew_periods adds it then).
     for n in range(MAX_PERIODS):
         begins = add_months(start, n * periods.months)
-        if begins > today or (until is not None and begins > until):
+        if (n > 0 and begins > today) or (until is not None and begins > until):
             break
         ends = add_months(start, (n + 1) * periods.months) - timedelta(days=1)
         if until is not None and until < ends:

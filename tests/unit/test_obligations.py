@@ -9,6 +9,7 @@ import pytest
 
 from engine.runtime.calendar import montana
 from engine.runtime.obligations import Owed, add_months, owed, reminder_stage
+from engine.spec.conditions import ConditionInvalid, Context, Scope, parse_condition
 from engine.spec.loader import load_definitions
 from engine.spec.model import Due, EachItem, ObligationSpec, Periods, Reminders
 
@@ -90,7 +91,9 @@ def test_a_business_day_due_date_skips_weekends_and_montana_holidays() -> None:
 
 def test_a_self_paced_course_owes_a_count_per_year_once_each_year_begins() -> None:
     answers = {"available_from": "2027-03-01"}
-    assert owed(YEARLY, answers, date(2027, 2, 28), None) == []
+    # Before it starts, the first year is owed already; the second appears when it begins.
+    assert [o.key for o in owed(YEARLY, answers, date(2027, 2, 28), None)] == ["period:2027-03-01"]
+    assert len(owed(YEARLY, answers, date(2028, 2, 29), None)) == 1
     assert [
         (o.key, o.opens_on, o.due_on) for o in owed(YEARLY, answers, date(2028, 3, 1), None)
     ] == [
@@ -151,3 +154,38 @@ def test_the_latest_reminder_due_is_the_one_sent(
 def test_without_reminder_templates_nothing_is_sent() -> None:
     assert reminder_stage(YEARLY, DUE, date(2027, 4, 15)) is None
     assert reminder_stage(YEARLY, DUE, date(2027, 5, 15)) is None
+
+
+def test_obligations_met_asks_the_store_and_is_unknown_without_it() -> None:
+    scope = Scope({}, obligations=frozenset({"count"}))
+    met = parse_condition({"obligations_met": "count"}, scope)
+    day = date(2027, 4, 1)
+    assert met.evaluate(Context({}, day, obligations={"count": True})) is True
+    assert met.evaluate(Context({}, day, obligations={"count": False})) is False
+    assert met.evaluate(Context({}, day, obligations={})) is None  # nothing owed yet
+    assert met.evaluate(Context({}, day)) is None
+    assert met.describe() == "everything owed for 'count' is filed"
+
+
+@pytest.mark.parametrize(
+    ("raw", "scope", "message"),
+    [
+        ({"obligations_met": "count"}, Scope({}), "can only be used in a workflow guard"),
+        (
+            {"obligations_met": "cuont"},
+            Scope({}, obligations=frozenset({"count"})),
+            "there is no obligation 'cuont' under 'obligations:'; did you mean 'count'?",
+        ),
+        (
+            {"obligations_met": "count", "equals": 1},
+            Scope({}, obligations=frozenset({"count"})),
+            "'equals' can't be used with 'obligations_met'",
+        ),
+    ],
+)
+def test_obligations_met_is_checked_when_loaded(
+    raw: dict[str, object], scope: Scope, message: str
+) -> None:
+    with pytest.raises(ConditionInvalid) as refused:
+        parse_condition(raw, scope)
+    assert message in str(refused.value)

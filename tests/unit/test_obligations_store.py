@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from engine.runtime.calendar import BusinessCalendar, montana
 from engine.runtime.machine import Blocked
+from engine.runtime.obligations import owed as owed_now
 from engine.store import applications as ops
 from engine.store import obligations as owed
 from engine.store import retention
@@ -30,6 +31,7 @@ from engine.store.models import (
     OutboxMessage,
     User,
 )
+from engine.store.periods import renew_periods
 from engine.store.reminders import send_reminders
 from tests.unit.samples import EVENT_ANSWERS
 
@@ -129,8 +131,6 @@ def test_listing_owes_one_count_per_date_and_listing_again_changes_nothing(
     ]
     with world.db.transaction() as session:
         spec = world.compiled.workflow.obligations["certificate_count"]
-        from engine.runtime.obligations import owed as owed_now
-
         again = owed.resync(
             session, app_id, spec.name, owed_now(spec, EVENT_ANSWERS, BEFORE, world.calendar)
         )
@@ -376,3 +376,46 @@ def test_a_purge_takes_obligations_and_reminders_but_not_before_five_years(
         retention.purge(session, world.registry, app_id, keep_until, "test")
     assert left(app_id) == (0, 0)
     assert left(other_id) == (2, 1)
+
+
+SELF_PACED: dict[str, Any] = {
+    **{k: v for k, v in EVENT_ANSWERS.items() if k not in ("dates", "location")},
+    "format": "asynchronous",
+    "available_from": "2027-03-01",
+    "async_hours": 3,
+    "async_units": 3,
+    "online_url": "https://learn.example.org/reading",
+}
+
+
+def test_a_self_paced_course_owes_a_count_each_year_it_is_available(world: World) -> None:
+
+    app_id = listed(world, SELF_PACED)
+    assert world.rows(app_id) == [("period:2027-03-01", date(2028, 3, 30), "open")]
+    fire_automatic(world.db, world.registry, date(2027, 3, 1), world.calendar, world.mail)
+    assert world.state(app_id) == "delivered"
+
+    def renew(day: date) -> str:
+        return str(renew_periods(world.db, world.registry, day, world.calendar))
+
+    assert renew(date(2028, 2, 29)) == "Created 0, skipped 0."
+    assert renew(date(2028, 3, 1)) == "Created 1, skipped 0."
+    assert renew(date(2028, 3, 1)) == "Created 0, skipped 0."
+    assert [key for key, _, _ in world.rows(app_id)] == ["period:2027-03-01", "period:2028-03-01"]
+    with world.db.transaction() as session:
+        application = session.get(Application, app_id)
+        assert application is not None
+        first = owed.for_application(session, app_id)[0]
+        owed.file_report(
+            session,
+            first,
+            {"certificates": 130},
+            "v",
+            world.owner.id,
+            application.state,
+            application,
+            date(2028, 3, 2),
+        )
+    # The course goes on: a new year is owed, so it stays delivered.
+    fire_automatic(world.db, world.registry, date(2028, 3, 2), world.calendar, world.mail)
+    assert world.state(app_id) == "delivered"
