@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from engine.runtime.answers import answers_that_count
 from engine.runtime.machine import Attempt, Blocker
@@ -15,6 +15,7 @@ from engine.store import clock
 from engine.store.applications import actor_for
 from engine.store.definitions import Compiled
 from engine.store.models import Application, User
+from engine.store.obligations import met_by_name
 from engine.web.services import services
 
 
@@ -55,6 +56,7 @@ def options_for(
 ) -> list[tuple[TransitionSpec, list[Blocker]]]:
     """Return the transitions this user's roles allow now, each with why it is blocked."""
     svc = services()
+    session = object_session(application)
     attempt = Attempt(
         actor=actor_for(user, application),
         # Guards judge what the applicant can see: an answer to a hidden question is moot.
@@ -62,5 +64,9 @@ def options_for(
         today=today(),
         calendar=svc.calendar,
         forms=svc.registry.validators_for(compiled),
+        # Buttons are judged like the server judges them, obligations_met included.
+        obligations=met_by_name(session, application.id)
+        if session is not None and compiled.workflow.obligations
+        else {},
     )
     return compiled.machine.options(application.state, attempt)

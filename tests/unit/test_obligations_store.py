@@ -6,13 +6,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from engine.runtime.calendar import BusinessCalendar, montana
 from engine.runtime.machine import Blocked
@@ -363,9 +363,12 @@ def test_a_purge_takes_obligations_and_reminders_but_not_before_five_years(
             return int(obligations or 0), int(reminders or 0)
 
     assert left(app_id) == (2, 1)
-    with world.db.reading() as session:
-        final_at = session.get(Application, app_id).final_at  # type: ignore[union-attr]
-    assert final_at is not None
+    # Reported long ago: its five years are over by the real clock too.
+    final_at = datetime(2020, 1, 2, 12)
+    with world.db.transaction() as session:
+        session.execute(
+            update(Application).where(Application.id == app_id).values(final_at=final_at)
+        )
     keep_until = retention.add_years(final_at, 5)
     with world.db.transaction() as session:
         with pytest.raises(retention.Held):
@@ -419,3 +422,28 @@ def test_a_self_paced_course_owes_a_count_each_year_it_is_available(world: World
     # The course goes on: a new year is owed, so it stays delivered.
     fire_automatic(world.db, world.registry, date(2028, 3, 2), world.calendar, world.mail)
     assert world.state(app_id) == "delivered"
+
+
+def test_two_workers_at_once_make_each_automatic_move_once(world: World) -> None:
+    ids = [listed(world) for _ in range(3)]
+    barrier = threading.Barrier(2)
+    reports: list[str] = []
+
+    def run() -> None:
+        barrier.wait()
+        day = date(2027, 3, 16)
+        reports.append(
+            str(fire_automatic(world.db, world.registry, day, world.calendar, world.mail))
+        )
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [world.state(i) for i in ids] == ["delivered"] * 3
+    with world.db.reading() as session:
+        moves = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.trigger == "deliver")
+        )
+    assert moves == 3, reports
