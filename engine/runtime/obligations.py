@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from engine.runtime.machine import Calendar
-from engine.spec.conditions_nodes import format_date, parse_date
+from engine.spec.conditions_nodes import parse_date
 from engine.spec.model import Due, ObligationSpec
 
 # An open-ended period series stops here, so a typo like year 2207 cannot create thousands.
@@ -108,6 +108,11 @@ def add_months(start: date, months: int) -> date:
     year, month = start.year + total // 12, total % 12 + 1
     day = min(start.day, month_calendar.monthrange(year, month)[1])
     return date(year, month, day)
+
+
+def format_date(day: date) -> str:
+    """Write a date as answers are shown: 16 March 2027."""
+    return day.strftime("%-d %B %Y")
 
 
 def _date(value: Any) -> date | None:

@@ -62,17 +62,17 @@ def test_one_obligation_per_date_due_days_after_it() -> None:
     assert owed(PER_DATE, answers, date(2027, 1, 1), None) == [
         Owed(
             "date:2027-03-16",
-            "Opening keynote (March 16, 2027)",
+            "Opening keynote (16 March 2027)",
             date(2027, 3, 16),
             date(2027, 4, 15),
         ),
         Owed(
             "date:2027-03-16#2",
-            "Small groups (March 16, 2027)",
+            "Small groups (16 March 2027)",
             date(2027, 3, 16),
             date(2027, 4, 15),
         ),
-        Owed("date:2027-03-18", "March 18, 2027", date(2027, 3, 18), date(2027, 4, 17)),
+        Owed("date:2027-03-18", "18 March 2027", date(2027, 3, 18), date(2027, 4, 17)),
     ]
 
 
@@ -101,7 +101,7 @@ def test_a_self_paced_course_owes_a_count_per_year_once_each_year_begins() -> No
         ("period:2028-03-01", date(2029, 3, 1), date(2029, 3, 30)),
     ]
     first = owed(YEARLY, answers, date(2027, 3, 1), None)[0]
-    assert first.label == "March 1, 2027 to February 29, 2028"
+    assert first.label == "1 March 2027 to 29 February 2028"
 
 
 def test_the_last_period_ends_with_the_course() -> None:

@@ -213,8 +213,8 @@ def test_staff_see_what_providers_owe_overdue_first_and_providers_see_it_too(
         assert "/review/obligations" in reviewer.get("/review").get_data(as_text=True)
         html = reviewer.get("/review/obligations").get_data(as_text=True)
         overdue, upcoming = html.split("<h2>Coming up</h2>")
-        assert "March 16, 2027" in overdue and "Overdue" in overdue
-        assert "March 17, 2027" in upcoming
+        assert "16 March 2027" in overdue and "Overdue" in overdue
+        assert "17 March 2027" in upcoming
         # Staff may read the report page, but only the provider files it.
         first = _owed(app, event_id)[0]
         url = f"/applications/{event_id}/obligations/{first.id}"
