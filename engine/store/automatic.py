@@ -77,9 +77,28 @@ def fire_automatic(
     """Fire every automatic move that is due, one transaction per move."""
     report = AutomaticReport()
     with db.reading() as session:
-        ids = session.scalars(
-            select(Application.id).where(Application.final_at.is_(None)).order_by(Application.id)
+        rows = session.execute(
+            select(
+                Application.id,
+                Application.workflow,
+                Application.workflow_version,
+                Application.form_version,
+                Application.state,
+            )
+            .where(Application.final_at.is_(None))
+            .order_by(Application.id)
         ).all()
+    # Only applications in a state that a `by: system` move leaves get a transaction.
+    ids = [
+        row.id
+        for row in rows
+        if any(
+            "system" in t.roles
+            for t in registry.compiled(
+                row.workflow, row.workflow_version, row.form_version
+            ).workflow.transitions_from(row.state)
+        )
+    ]
     for application_id in ids:
         for _ in range(_MAX_CHAIN):
             try:

@@ -40,9 +40,7 @@ def send_reminders(
     """Write every reminder due today that was not sent yet; one transaction each."""
     report = ReminderReport()
     with db.reading() as session:
-        ids = session.scalars(
-            select(Obligation.id).where(Obligation.status == OPEN).order_by(Obligation.id)
-        ).all()
+        ids = _due_today(session, registry, today)
     for obligation_id in ids:
         try:
             with db.transaction() as session:
@@ -57,6 +55,30 @@ def send_reminders(
         elif outcome == "already":
             report.skipped += 1
     return report
+
+
+def _due_today(session: Session, registry: DefinitionRegistry, today: date) -> list[int]:
+    """Return the open obligations with a reminder stage reached today (sent or not)."""
+    rows = session.execute(
+        select(
+            Obligation.id,
+            Obligation.name,
+            Obligation.due_on,
+            Application.workflow,
+            Application.workflow_version,
+            Application.form_version,
+        )
+        .join(Application, Application.id == Obligation.application_id)
+        .where(Obligation.status == OPEN)
+        .order_by(Obligation.id)
+    ).all()
+    found = []
+    for row in rows:
+        workflow = registry.compiled(row.workflow, row.workflow_version, row.form_version).workflow
+        spec = workflow.obligations.get(row.name)
+        if spec is not None and reminder_stage(spec, row.due_on, today) is not None:
+            found.append(row.id)
+    return found
 
 
 def _remind(
