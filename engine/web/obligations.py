@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 from engine.runtime.answers import read_page
 from engine.spec.model import FormSpec
 from engine.store import obligations as owed
-from engine.store.applications import Conflict
+from engine.store.applications import Conflict, actor_for
 from engine.store.automatic import advance
 from engine.store.models import Application, Obligation
-from engine.web.cases import load_case, today
+from engine.web.cases import db_user, load_case, today
 from engine.web.decisions import mail_settings
 from engine.web.form_view import answer_rows, page_fields
 from engine.web.outbox_hook import deliver_after_commit
@@ -47,7 +47,9 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
     svc = services()
     with svc.db.reading() as session:
         application, compiled, obligation, spec = _load(session, application_id, obligation_id)
-    owner = application.owner_id == current_user.id
+        # Whoever plays `applicant` for this application files its reports (the same rule
+        # as the workflow's buttons).
+        owner = actor_for(db_user(session), application).plays("applicant")
     if obligation.status == owed.MET:
         version = obligation.data.get("form_version")
         form, _ = svc.registry.form(spec.form, version if isinstance(version, str) else None)
