@@ -10,6 +10,7 @@ from engine.actions.context import ActionContext
 from engine.actions.create_organization import create_organization
 from engine.actions.grant_membership import grant_membership
 from engine.actions.notify import notify
+from engine.actions.owe import cancel_obligations, owe
 from engine.spec.model import ActionSpec
 
 Handler = Callable[[Session, ActionSpec, ActionContext], None]
@@ -19,6 +20,8 @@ HANDLERS: dict[str, Handler] = {
     "notify": notify,
     "create_organization": create_organization,
     "grant_membership": grant_membership,
+    "owe": owe,
+    "cancel_obligations": cancel_obligations,
 }
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from jinja2 import Environment
 
 from engine.actions.account_mail import AccountMail
-from engine.runtime.machine import Outcome
-from engine.spec.model import WorkflowSpec
+from engine.runtime.machine import Calendar, Outcome
+from engine.spec.model import FormSpec, WorkflowSpec
 from engine.store.models import Application, User
 
 
@@ -29,6 +30,10 @@ class ActionContext:
     secret_key: str = ""
     # The answers that count (hidden questions left out), as the guards judged them.
     answers: Mapping[str, Any] = field(default_factory=dict)
+    # What obligations are counted from: the form's answers that count, on this day.
+    form: FormSpec | None = None
+    today: date | None = None
+    calendar: Calendar | None = None
 
     def account_mail(self) -> AccountMail:
         """Return how account emails (invitations) are rendered and signed."""

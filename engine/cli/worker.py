@@ -1,4 +1,4 @@
-"""`flask worker`: the periodic jobs (today: delivering and retrying the outbox).
+"""`flask worker`: the periodic jobs: automatic moves, reminders, then the outbox.
 
 Every job is idempotent: running it twice, or in two processes at once, does nothing
 twice. `make run` starts it beside the web server; in production run it as its own
@@ -9,15 +9,40 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from contextlib import nullcontext
+from datetime import datetime, timedelta
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from engine.actions.mailer import mailer_from_config
+from engine.store import clock
+from engine.store.automatic import fire_automatic
 from engine.store.outbox import deliver_pending, fail_interrupted
+from engine.store.periods import renew_periods
+from engine.store.reminders import send_reminders
+from engine.web.decisions import mail_settings
 from engine.web.services import services
+
+
+def automatic_moves() -> str:
+    """Fire every `by: system` transition whose guards hold today."""
+    svc = services()
+    return str(fire_automatic(svc.db, svc.registry, clock.today(), svc.calendar, mail_settings()))
+
+
+def obligation_periods() -> str:
+    """Owe the counts of reporting periods that began by today."""
+    svc = services()
+    return str(renew_periods(svc.db, svc.registry, clock.today(), svc.calendar))
+
+
+def obligation_reminders() -> str:
+    """Write the reminder and overdue emails due today, each once."""
+    svc = services()
+    return str(send_reminders(svc.db, svc.registry, clock.today(), mail_settings()))
 
 
 def deliver_outbox() -> str:
@@ -38,8 +63,11 @@ def fail_interrupted_mail() -> str:
     return f"{count} interrupted."
 
 
-# Each periodic job by name, run in this order.
+# Each periodic job by name, in order: moves first (they may owe or email), mail last.
 JOBS: dict[str, Callable[[], str]] = {
+    "automatic_moves": automatic_moves,
+    "obligation_periods": obligation_periods,
+    "obligation_reminders": obligation_reminders,
     "fail_interrupted_mail": fail_interrupted_mail,
     "deliver_outbox": deliver_outbox,
 }
@@ -60,15 +88,23 @@ def run_jobs() -> dict[str, str]:
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every job once and exit.")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between runs.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Act as if today were this day (YYYY-MM-DD): for trying reminders and deadlines.",
+)
 @with_appcontext
-def worker_command(once: bool, interval: float) -> None:
+def worker_command(once: bool, interval: float, today: datetime | None) -> None:
     """Run the periodic jobs, forever or once."""
-    while True:
-        for name, result in run_jobs().items():
-            click.echo(f"{name}: {result}")
-        if once:
-            return
-        time.sleep(interval)
+    frozen: Any = clock.frozen_at(today.date()) if today else nullcontext()
+    with frozen:
+        while True:
+            for name, result in run_jobs().items():
+                click.echo(f"{name}: {result}")
+            if once:
+                return
+            time.sleep(interval)
 
 
 def register(app: Flask) -> None:

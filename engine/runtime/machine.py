@@ -53,6 +53,10 @@ class Actor:
         return role in self.roles
 
 
+# The periodic worker, firing `by: system` transitions; no signed-in user ever holds it.
+SYSTEM = Actor(user_id=None, roles=frozenset({"system"}))
+
+
 @dataclass(frozen=True)
 class Attempt:
     """Everything a trigger is judged on."""
@@ -63,6 +67,8 @@ class Attempt:
     comment: str = ""
     calendar: Calendar | None = None
     forms: Mapping[str, FormValidator] = field(default_factory=dict)
+    # Obligation name -> everything owed is met; for guards using obligations_met.
+    obligations: Mapping[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ def blockers(
         return found
     if roles_only:
         return found
-    ctx = Context(attempt.answers, attempt.today, None, attempt.calendar)
+    ctx = Context(attempt.answers, attempt.today, None, attempt.calendar, attempt.obligations)
     for guard in transition.guards:
         if guard.when.evaluate(ctx) is not True:
             found.append(Blocker("guard", guard.message))

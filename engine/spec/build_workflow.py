@@ -12,6 +12,7 @@ from typing import Any
 
 from engine.spec.build_actions import new_organization, person_fields
 from engine.spec.build_form import form_scope, parse_located
+from engine.spec.build_obligations import build_obligations
 from engine.spec.conditions import Scope
 from engine.spec.errors import DefinitionError
 from engine.spec.messages import did_you_mean
@@ -21,6 +22,7 @@ from engine.spec.model import (
     FormSpec,
     Guard,
     NewOrganization,
+    ObligationSpec,
     PersonFields,
     StateSpec,
     TransitionSpec,
@@ -32,8 +34,16 @@ from engine.spec.yaml_source import JsonPath, Source, display_name
 # is a block (create_organization, grant_membership) have their keys checked by the
 # meta-schema and their questions by engine.spec.build_actions.
 ACTION_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"notify": ("template",), "create_organization": (), "grant_membership": ()}
+    {
+        "notify": ("template",),
+        "create_organization": (),
+        "grant_membership": (),
+        "owe": (),
+        "cancel_obligations": (),
+    }
 )
+# Action kinds whose value names one of the workflow's obligations.
+_OBLIGATION_ACTIONS = ("owe", "cancel_obligations")
 _NO_ORGANIZATION = (
     "{what} needs the workflow key 'organization: member' or 'organization: chosen', "
     "to know which organization the application is about"
@@ -71,6 +81,7 @@ class _WorkflowBuilder:
         self.template_dir = template_dir
         self.errors: list[DefinitionError] = []
         self.states: dict[str, StateSpec] = {}
+        self.obligations: dict[str, ObligationSpec] = {}
         self.state_problems = False
         self.form: FormSpec | None = None
 
@@ -81,7 +92,22 @@ class _WorkflowBuilder:
             for name, raw in self.data["states"].items()
         }
         form = self.form = self._form(self.data["form"], ("form",))
-        scope = Scope(MappingProxyType(form_scope(form.fields()))) if form else None
+        self.obligations = build_obligations(
+            self.source,
+            self.data.get("obligations", {}),
+            form,
+            self.forms,
+            self.error,
+            self._template,
+        )
+        scope = (
+            Scope(
+                MappingProxyType(form_scope(form.fields())),
+                obligations=frozenset(self.obligations),
+            )
+            if form
+            else None
+        )
         self._state_name(self.data["initial"], ("initial",))
         transitions = tuple(
             self._transition(raw, ("transitions", i), scope)
@@ -104,6 +130,7 @@ class _WorkflowBuilder:
             description=self.data.get("description"),
             retention_years=self.data.get("retention", {}).get("years"),
             organization=self.data.get("organization"),
+            obligations=MappingProxyType(self.obligations),
             where=self.source.at(()),
         )
         return WorkflowBuild(spec, self.errors)
@@ -162,6 +189,11 @@ class _WorkflowBuilder:
                 )
         trigger = raw["trigger"]
         self._check_manager_role(raw["by"], (*path, "by"))
+        if "system" in _as_tuple(raw["by"]) and raw.get("comment") == "required":
+            self.error(
+                (*path, "comment"),
+                "the system writes no comments, so a move 'by: system' cannot require one",
+            )
         return TransitionSpec(
             trigger=trigger,
             label=raw.get("label", trigger.replace("_", " ").capitalize()),
@@ -209,6 +241,12 @@ class _WorkflowBuilder:
                     self.error(path, f"a '{kind}' action needs a '{key}'")
         if kind == "notify" and "template" in raw:
             self._template(raw["template"], (*path, "template"))
+        if kind in _OBLIGATION_ACTIONS and raw[kind] not in self.obligations:
+            self.error(
+                (*path, kind),
+                f"there is no obligation '{raw[kind]}' under 'obligations:'"
+                f"{did_you_mean(raw[kind], self.obligations)}",
+            )
         if kind == "notify" and raw["notify"] == "manager":
             self._needs_organization((*path, "notify"), "notifying the 'manager'")
         details: NewOrganization | PersonFields | None = None

@@ -41,6 +41,11 @@ Counting days: {days_between: [FROM, TO], CMP: N}
     days_between counts (TO - FROM) in calendar days; business_days_between asks the
     Context's business-day calendar.
 
+What is owed: {obligations_met: NAME}      (workflow guards only)
+    true when the application owes something under the obligation NAME (declared under
+    the workflow's `obligations:`) and every such item is met or cancelled; unknown
+    where obligations are not known (forms).
+
 Field references (REF)
     org_type               a top-level field
     name                   inside a repeating group item: a sibling in the same item
@@ -86,6 +91,8 @@ class Scope:
 
     fields: Mapping[str, RefInfo]
     item_fields: Mapping[str, RefInfo] | None = None
+    # The obligations a workflow guard may ask about; None where there are none (forms).
+    obligations: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ class Context:
     today: date
     item: Mapping[str, Any] | None = None
     calendar: BusinessCalendar | None = None
+    # Obligation name -> whether everything owed under it is met (see obligations_met).
+    obligations: Mapping[str, bool] | None = None
 
 
 class ConditionInvalid(Exception):

@@ -564,3 +564,28 @@ class DaysBetween(Condition):
             "cmp": self.cmp,
             "n": self.n,
         }
+
+
+@dataclass(frozen=True)
+class ObligationsMet(Condition):
+    """Everything owed under one obligation is met (or cancelled), and something was owed."""
+
+    name: str
+
+    def evaluate(self, ctx: Context) -> bool | None:
+        """Return the store's answer, or None where obligations are not known."""
+        if ctx.obligations is None:
+            return None
+        return ctx.obligations.get(self.name)
+
+    def refs(self) -> frozenset[str]:
+        """Read no field."""
+        return frozenset()
+
+    def describe(self) -> str:
+        """Say e.g. "every 'certificate_count' owed is filed"."""
+        return f"everything owed for '{self.name}' is filed"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return {"op": "obligations_met", "name"} (never sent to a browser: guards only)."""
+        return {"op": "obligations_met", "name": self.name}

@@ -26,6 +26,7 @@ from engine.spec.conditions_nodes import (
     IsFilled,
     Literal,
     Not,
+    ObligationsMet,
     OneOf,
     Operand,
     Today,
@@ -37,7 +38,7 @@ Path = tuple[str | int, ...]
 KINDS = ("text", "number", "date", "choice", "choices", "boolean", "group")
 COMBINATORS = ("all", "any", "not")
 DAY_COUNTS = ("days_between", "business_days_between")
-HEADS = (*COMBINATORS, "field", *DAY_COUNTS)
+HEADS = (*COMBINATORS, "field", *DAY_COUNTS, "obligations_met")
 NUMBER_OPS = ("greater_than", "less_than", "at_least", "at_most")
 DATE_OPS = ("before", "after", "on_or_before", "on_or_after")
 FIELD_OPS = ("equals", "not_equals", "one_of", "contains", "is_filled", *NUMBER_OPS, *DATE_OPS)
@@ -157,7 +158,28 @@ class Parser:
             return self._combination(raw, path, head)
         if head == "field":
             return self._field_test(raw, path)
+        if head == "obligations_met":
+            return self._obligations_met(raw, path)
         return self._day_count(raw, path, head)
+
+    def _obligations_met(self, raw: Mapping[Any, Any], path: Path) -> Condition | None:
+        """Parse {obligations_met: NAME}."""
+        if self._extra_keys(raw, path, (), HEADS, "obligations_met"):
+            return None
+        where = (*path, "obligations_met")
+        known = self.scope.obligations
+        if known is None:
+            self.problem(where, "'obligations_met' can only be used in a workflow guard")
+            return None
+        name = raw["obligations_met"]
+        if not isinstance(name, str) or name not in known:
+            self.problem(
+                where,
+                f"there is no obligation {_show(name)} under 'obligations:'"
+                + _did_you_mean(name, known),
+            )
+            return None
+        return ObligationsMet(name)
 
     def _extra_keys(
         self,

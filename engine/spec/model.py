@@ -24,7 +24,7 @@ FIELD_TYPES = (
     "attestation",
     "group",
 )
-ROLES = ("applicant", "reviewer", "admin", "manager")
+ROLES = ("applicant", "reviewer", "admin", "manager", "system")
 COMMENT_MODES = ("none", "optional", "required")
 NOTIFY_TARGETS = ("applicant", "reviewers", "admins", "manager")
 # How an application relates to an organization (the workflow key `organization:`):
@@ -225,6 +225,48 @@ class NewOrganization:
 
 
 @dataclass(frozen=True)
+class EachItem:
+    """One obligation per item of a repeating group, counted from a date in the item."""
+
+    group: str
+    date: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Periods:
+    """One obligation per period of `months`, from one date field until another (or on)."""
+
+    months: int
+    start: str
+    until: str | None = None
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """Which emails remind the applicant of an open obligation, and when."""
+
+    days_before: tuple[int, ...] = ()
+    before_template: str | None = None
+    due_template: str | None = None
+    overdue_template: str | None = None
+
+
+@dataclass(frozen=True)
+class ObligationSpec:
+    """Something the applicant owes after the event: a form to file by a due date."""
+
+    name: str
+    label: str
+    form: str
+    due: Due
+    each_item: EachItem | None = None
+    periods: Periods | None = None
+    reminders: Reminders = Reminders()
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
 class ActionSpec:
     """A side effect named in YAML, run by the handler registered for `kind`."""
 
@@ -268,6 +310,7 @@ class WorkflowSpec:
     retention_years: int | None = None
     # One of ORGANIZATION_MODES, or None when applications belong to one person only.
     organization: str | None = None
+    obligations: Mapping[str, ObligationSpec] = field(default_factory=lambda: MappingProxyType({}))
     where: Location | None = None
 
     def transitions_from(self, state: str) -> tuple[TransitionSpec, ...]:

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from engine.actions import run_actions
 from engine.actions.context import ActionContext
 from engine.runtime.answers import answers_that_count
-from engine.runtime.machine import Actor, Attempt, Calendar, Outcome
+from engine.runtime.machine import SYSTEM, Actor, Attempt, Calendar, Outcome
 from engine.spec.model import WorkflowSpec
 from engine.store.clock import utcnow
 from engine.store.definitions import Compiled, DefinitionRegistry
 from engine.store.models import AnswerSnapshot, Application, AuditEvent, User
+from engine.store.obligations import met_by_name
 from engine.store.organizations import role_in
 from engine.store.years import add_years
 
@@ -129,14 +130,17 @@ def fire(
     registry: DefinitionRegistry,
     application_id: int,
     trigger: str,
-    user: User,
+    user: User | None,
     expected_version: int,
     comment: str,
     today: date,
     calendar: Calendar,
     mail: Mail,
 ) -> Outcome:
-    """Judge and apply one trigger in the caller's transaction; raise Blocked or Conflict."""
+    """Judge and apply one trigger in the caller's transaction; raise Blocked or Conflict.
+
+    `user` None means the system (the periodic worker): it plays only the role `system`.
+    """
     application = session.get(Application, application_id)
     if application is None:
         raise LookupError(application_id)
@@ -146,13 +150,14 @@ def fire(
         application.workflow, application.workflow_version, application.form_version
     )
     attempt = Attempt(
-        actor=actor_for(session, user, application, compiled.workflow),
+        actor=SYSTEM if user is None else actor_for(session, user, application, compiled.workflow),
         # Guards judge what the applicant can see: an answer to a hidden question is moot.
         answers=answers_that_count(compiled.form, application.answers, today, calendar),
         today=today,
         comment=comment,
         calendar=calendar,
         forms=registry.validators_for(compiled),
+        obligations=met_by_name(session, application.id) if compiled.workflow.obligations else {},
     )
     outcome = compiled.machine.fire(application.state, trigger, attempt)
     now = utcnow()
@@ -190,7 +195,7 @@ def fire(
     session.add(
         AuditEvent(
             application_id=application.id,
-            actor_id=user.id,
+            actor_id=None if user is None else user.id,
             trigger=trigger,
             from_state=outcome.source,
             to_state=outcome.dest,
@@ -214,6 +219,9 @@ def fire(
             staff_contact=mail.staff_contact,
             secret_key=mail.secret_key,
             answers=attempt.answers,
+            form=compiled.form,
+            today=today,
+            calendar=calendar,
         ),
     )
     session.flush()

@@ -154,11 +154,51 @@ class DefinitionRegistry:
             ).all()
         texts = [(f"{flow.path or workflow} (version {version})", flow.source)]
         texts += [(f"{f.path or f.name} (version {f.version})", f.source) for f in form_rows]
+        # Report forms of obligations are not pinned: the current ones lend their names.
+        pinned = {f.name for f in form_rows}
+        if self.current is not None:
+            texts += [
+                (f"{f.where.file if f.where else f.name}", f.source)
+                for f in self.current.forms.values()
+                if f.name not in pinned
+            ]
         loaded = load_texts(texts, self.template_dir)
         for form in loaded.forms.values():
             self._forms[(form.name, form.version)] = form
         for spec in loaded.workflows.values():
             self._workflows[(spec.name, spec.version)] = spec
+
+    def form(self, name: str, version: str | None = None) -> tuple[FormSpec, FormValidator]:
+        """Return a form (the current version, or a stored one) and its validator."""
+        assert self.current is not None
+        if version is None:
+            spec = self.current.forms[name]
+        else:
+            if (name, version) not in self._forms:
+                self._load_stored_form(name, version)
+            spec = self._forms[(name, version)]
+        key = (spec.name, spec.version)
+        if key not in self._validators:
+            self._validators[key] = FormValidator(spec)
+        return spec, self._validators[key]
+
+    def _load_stored_form(self, name: str, version: str) -> None:
+        if self.db is None:
+            raise KeyError((name, version))
+        with self.db.reading() as session:
+            row = session.scalar(
+                select(Definition).where(
+                    Definition.kind == "form",
+                    Definition.name == name,
+                    Definition.version == version,
+                )
+            )
+        if row is None:
+            raise KeyError((name, version))
+        text = (f"{row.path or name} (version {version})", row.source)
+        loaded = load_texts([text], self.template_dir)
+        for form in loaded.forms.values():
+            self._forms[(form.name, form.version)] = form
 
     def validators_for(self, compiled: Compiled) -> dict[str, FormValidator]:
         """Return the validators of every form a workflow's transitions name."""

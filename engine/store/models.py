@@ -245,3 +245,47 @@ class PurgeRecord(Base):
     purged_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     purged_by: Mapped[str] = mapped_column(String(254), default="")
     rows: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Obligation(Base):
+    """One thing an application owes (a report after one date or period), and its report."""
+
+    __tablename__ = "obligations"
+    __table_args__ = (
+        UniqueConstraint("application_id", "name", "key", name="uq_obligations_application_key"),
+        Index("ix_obligations_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    # The obligation's id in the workflow YAML, e.g. certificate_count.
+    name: Mapped[str] = mapped_column(String(100))
+    # Stable while the date stays: 'date:2027-03-16' or 'period:2027-03-01'.
+    key: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(300), default="")
+    # From when the report may be filed, and by when it is due.
+    opens_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    # open | met | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    met_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    met_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # The report's answers and the version of the form they were filed on.
+    data: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ObligationReminder(Base):
+    """One reminder sent about an obligation; the unique stage keeps it from going twice."""
+
+    __tablename__ = "obligation_reminders"
+    __table_args__ = (
+        UniqueConstraint("obligation_id", "stage", name="uq_obligation_reminders_stage"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id"), index=True)
+    # e.g. 'before7:2027-04-15', 'due:2027-04-15', 'overdue:2027-04-15'
+    stage: Mapped[str] = mapped_column(String(60))
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,8 +2,8 @@
 
 The period is declared in each workflow's YAML (`retention: {years: 5}`) and counts from
 the day an application reached a final state. An application under legal hold is never
-purged. Purging removes the application with its answers, history and emails in one
-transaction, and leaves a row in purge_log saying what went and when.
+purged. Purging removes the application with its answers, history, emails, obligations and
+their reminders in one transaction, and leaves a row in purge_log saying what went and when.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from engine.store.models import (
     AnswerSnapshot,
     Application,
     AuditEvent,
+    Obligation,
+    ObligationReminder,
     OutboxMessage,
     PurgeRecord,
 )
@@ -100,7 +102,13 @@ def purge(
     application.keep_until = keep_until
     session.flush()
     count = 0
-    for model in (OutboxMessage, AuditEvent, AnswerSnapshot):
+    # Reminders hang off obligations, so they go first; then the rows naming the application.
+    owed = select(Obligation.id).where(Obligation.application_id == application_id)
+    result = session.execute(
+        delete(ObligationReminder).where(ObligationReminder.obligation_id.in_(owed))
+    )
+    count += int(result.rowcount)  # type: ignore[attr-defined]
+    for model in (OutboxMessage, AuditEvent, AnswerSnapshot, Obligation):
         result = session.execute(delete(model).where(model.application_id == application_id))
         count += int(result.rowcount)  # type: ignore[attr-defined]
     session.delete(application)

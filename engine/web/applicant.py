@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from engine.runtime.answers import drop_blank_items, merge, read_page
 from engine.runtime.machine import Blocked
 from engine.store import applications as ops
+from engine.store import obligations as owed
 from engine.store.dashboard import build_dashboard
 from engine.store.models import Application, Organization
 from engine.web.cases import db_user, is_staff, load_case, options_for, plays_applicant, today
@@ -37,7 +38,15 @@ def dashboard() -> str:
             current_membership(),
             frozenset(m.organization_id for m in my_memberships()),
         )
-    return render_template("applicant/dashboard.html", board=board, workflows=_startable())
+        listed = {row.application.id: row.application.title for row in board.mine}
+        owing = owed.open_for_applications(session, list(listed))
+    return render_template(
+        "applicant/dashboard.html",
+        board=board,
+        workflows=_startable(),
+        owing=[(o, listed.get(o.application_id, "")) for o in owing],
+        owed_today=today(),
+    )
 
 
 def _startable() -> list[Any]:
@@ -209,12 +218,15 @@ def status(application_id: int) -> str | Response:
         applicant = plays_applicant(session, application, compiled)
         organization_id = application.organization_id
         organization = session.get(Organization, organization_id) if organization_id else None
+        owing = owed.for_application(session, application_id)
     # The applicant's own moves are buttons; anyone else's (an account manager deciding)
     # go in a decision box with a comment, as on the review page.
     moves = [option for option in options if applicant and "applicant" in option[0].roles]
     decisions = [option for option in options if option not in moves]
     return render_template(
         "applicant/status.html",
+        owed=owing,
+        owed_today=today(),
         application=application,
         compiled=compiled,
         state=compiled.workflow.states[application.state],

@@ -9,19 +9,20 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from engine.runtime.answers import answers_that_count
-from engine.runtime.calendar import today_mountain
 from engine.runtime.machine import Attempt, Blocker
 from engine.spec.model import TransitionSpec
+from engine.store import clock
 from engine.store import organizations as orgs
 from engine.store.applications import actor_for
 from engine.store.definitions import Compiled
 from engine.store.models import Application, User
+from engine.store.obligations import met_by_name
 from engine.web.services import services
 
 
 def today() -> date:
     """Return today's date in Montana, where the agency's deadlines are counted."""
-    return today_mountain()
+    return clock.today()
 
 
 def is_staff() -> bool:
@@ -85,6 +86,8 @@ def options_for(
         today=today(),
         calendar=svc.calendar,
         forms=svc.registry.validators_for(compiled),
+        # Buttons are judged like the server judges them, obligations_met included.
+        obligations=met_by_name(session, application.id) if compiled.workflow.obligations else {},
     )
     return compiled.machine.options(application.state, attempt)
 

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 from flask import Flask
 
-from engine.runtime.calendar import MOUNTAIN, today_mountain
+from engine.runtime.calendar import MOUNTAIN
+from engine.store import clock
 
 
 def localtime(value: datetime | None) -> str:
@@ -31,4 +32,4 @@ def init_filters(app: Flask) -> None:
 
     @app.context_processor
     def today_in_montana() -> dict[str, str]:
-        return {"today_iso": today_mountain().isoformat()}
+        return {"today_iso": clock.today().isoformat()}

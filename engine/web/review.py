@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from engine.spec.model import StateSpec, WorkflowSpec
 from engine.store import applications as ops
+from engine.store import obligations as owed
 from engine.store.models import Application
 from engine.web.cases import db_user, load_case, options_for, today
 from engine.web.form_view import answer_rows, diff_rows
@@ -81,9 +82,12 @@ def application(application_id: int) -> str:
             if "applicant" not in t.roles or user.id != app_row.owner_id
         ]
         changes = ops.changes_since_request(session, compiled, app_row)
+        owing = owed.for_application(session, application_id)
     diff = diff_rows(compiled.form, changes[0], changes[1]) if changes else None
     return render_template(
         "review/application.html",
+        owed=owing,
+        owed_today=today(),
         application=app_row,
         compiled=compiled,
         state=compiled.workflow.states[app_row.state],

@@ -1,7 +1,7 @@
 """the database refuses to delete records before their retention period; outbox claims are timed
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 08:30:00
 
 Every application, once final, records `keep_until`. Triggers refuse a DELETE of an
@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
 # Tables holding an application's history, by the column naming the application.
-HISTORY = ("audit_events", "answer_snapshots")
+HISTORY = ("audit_events", "answer_snapshots", "obligations")
 MESSAGE = "records are kept until their retention period has passed and no legal hold is set"
 
 

@@ -25,3 +25,27 @@ SHIPPED_ANSWERS: dict[str, Any] = {
     "attest_216": True,
     "attest_records": True,
 }
+
+# A complete, valid event report: a two-day in-person workshop (stored answer types).
+EVENT_ANSWERS: dict[str, Any] = {
+    "title": "Reading coaching cycles",
+    "summary": "Two days of coaching cycles for K-3 reading teachers, with practice.",
+    "format": "in_person",
+    "dates": [
+        {"date": "2027-03-16", "schedule": "9:00 AM to 3:30 PM", "hours": 6, "units": 6},
+        {"date": "2027-03-17", "schedule": "9:00 AM to 3:30 PM", "hours": 6, "units": 6},
+    ],
+    "location": "Helena High School library, 1300 Billings Avenue, Helena",
+    "instructors": [{"name": "Casey Morgan", "qualifications": "Reading specialist"}],
+    "audience": ["teachers"],
+    "grade_band": ["early", "elementary"],
+    "objectives": "Participants plan, teach and review a reading lesson with a coach.",
+    "attest_arms": True,
+    "standards": ["learning_communities", "learning_designs"],
+    "traits": ["sustained", "collaborative", "job_embedded"],
+    "evidence": "What Works Clearinghouse practice guide on foundational reading skills.",
+    "cost": "Free",
+    "contact_name": "Jordan Rivers",
+    "contact_email": "jordan@bigsky.example.org",
+    "publish": True,
+}

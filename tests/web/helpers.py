@@ -112,3 +112,62 @@ def fire(client: FlaskClient, application_id: int, trigger: str, comment: str = 
         f"/applications/{application_id}/fire",
         {"trigger": trigger, "version": version.group(1), "comment": comment},
     )
+
+
+# A two-day in-person event, page by page, as the browser posts it.
+EVENT: dict[str, dict[str, Any]] = {
+    "about": {
+        "title": "Reading coaching cycles",
+        "summary": "Two days of coaching cycles for K-3 reading teachers, with practice.",
+        "format": "in_person",
+    },
+    "schedule": {
+        "dates-0-date": "2027-03-16",
+        "dates-0-hours": "6",
+        "dates-0-units": "6",
+        "dates-1-date": "2027-03-17",
+        "dates-1-hours": "6",
+        "dates-1-units": "6",
+    },
+    "place": {"location": "Helena High School library, 1300 Billings Avenue, Helena"},
+    "people": {
+        "instructors-0-name": "Casey Morgan",
+        "audience": ["teachers"],
+        "grade_band": ["elementary"],
+    },
+    "alignment": {
+        "objectives": "Participants plan, teach and review a reading lesson with a coach.",
+        "attest_arms": "yes",
+        "standards": ["learning_communities", "learning_designs"],
+        "traits": ["sustained", "collaborative"],
+        "evidence": "What Works Clearinghouse practice guide on foundational reading.",
+    },
+    "practical": {
+        "cost": "Free",
+        "contact_name": "Jordan Rivers",
+        "contact_email": "jordan@bigsky.example.org",
+        "publish": "yes",
+    },
+}
+
+
+def start_event(client: FlaskClient) -> int:
+    """Start an event report and fill every page with valid answers; return its id."""
+    response = post(client, "/apply/event_report", {})
+    assert response.status_code == 302
+    match = re.search(r"/applications/(\d+)/pages/", response.headers["Location"])
+    assert match
+    application_id = int(match.group(1))
+    fill_event(client, application_id, EVENT)
+    return application_id
+
+
+def fill_event(client: FlaskClient, application_id: int, pages: dict[str, Any]) -> None:
+    """Post each of these pages of an event report and continue past it."""
+    for page, values in pages.items():
+        response = post(
+            client,
+            f"/applications/{application_id}/pages/{page}",
+            {**values, "action": "continue"},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:3000]

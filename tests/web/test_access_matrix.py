@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from engine.store.models import Application
-from tests.web.helpers import fill_all, fire, make_user, post, sign_in, start_application
+from engine.store import clock
+from engine.store.models import Application, Obligation
+from tests.web.helpers import (
+    fill_all,
+    fire,
+    make_user,
+    post,
+    sign_in,
+    start_application,
+    start_event,
+)
 
 VISITORS = ("anonymous", "owner", "other_applicant", "reviewer", "admin")
 LOGIN = 302  # anonymous visitors are sent to sign in
 
 # route → expected status for each visitor, in VISITORS order. {id} is the owner's
-# submitted application. Other applicants get 404 so nobody learns what exists.
+# submitted application, {event} a listed event and {owed} what it owes. Other
+# applicants get 404 so nobody learns what exists.
 GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/", (200, 200, 200, 200, 200)),
     ("/auth/login", (200, 200, 200, 200, 200)),
@@ -27,7 +40,13 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/applications/{id}", (LOGIN, 200, 404, 302, 302)),
     ("/applications/{id}/check", (LOGIN, 200, 404, 403, 403)),
     ("/applications/{id}/pages/organization", (LOGIN, 302, 404, 403, 403)),
+    ("/applications/{id}/versions", (LOGIN, 200, 404, 200, 200)),
+    ("/applications/{id}/versions/1", (LOGIN, 200, 404, 200, 200)),
+    ("/applications/{id}/versions/9", (LOGIN, 404, 404, 404, 404)),
+    ("/applications/{event}/obligations/{owed}", (LOGIN, 200, 404, 200, 200)),
+    ("/applications/{id}/obligations/{owed}", (LOGIN, 404, 404, 404, 404)),
     ("/review", (LOGIN, 403, 403, 200, 200)),
+    ("/review/obligations", (LOGIN, 403, 403, 200, 200)),
     ("/review/applications/{id}", (LOGIN, 403, 403, 200, 200)),
     ("/admin/outbox", (LOGIN, 403, 403, 403, 200)),
     ("/admin/outbox/1", (LOGIN, 403, 403, 403, 200)),
@@ -41,12 +60,14 @@ POST_ROUTES = [
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
     "/admin/outbox/1/send-again",
+    "/applications/{event}/obligations/{owed}",
 ]
 
 
 @pytest.fixture
-def world(app: Flask) -> dict[str, Any]:
-    """An owner with a submitted application, another applicant, a reviewer, an admin."""
+def world(app: Flask) -> Iterator[dict[str, Any]]:
+    """An owner with a submitted application and a delivered event, another applicant, a
+    reviewer, an admin; on a fixed day after the event's first date."""
     make_user(app, "owner@example.org")
     make_user(app, "other@example.org")
     make_user(app, "reviewer@example.org", "reviewer")
@@ -56,7 +77,14 @@ def world(app: Flask) -> dict[str, Any]:
     application_id = start_application(client)
     fill_all(client, application_id)
     fire(client, application_id, "submit")
-    return {"id": application_id}
+    with clock.frozen_at(date(2027, 3, 1)):
+        event_id = start_event(client)
+        fire(client, event_id, "list")
+    with app.extensions["formflow"].db.reading() as session:
+        owed = session.scalars(select(Obligation.id).where(Obligation.application_id == event_id))
+        first = min(owed)
+    with clock.frozen_at(date(2027, 3, 20)):
+        yield {"id": application_id, "event": event_id, "owed": first}
 
 
 def _application(app: Flask, application_id: int) -> Application:
@@ -81,8 +109,9 @@ def _client_for(app: Flask, visitor: str) -> Any:
 
 def test_the_matrix_covers_every_route(app: Flask) -> None:
     adapter = app.url_map.bind("localhost")
-    covered = {adapter.match(r.format(id=1))[0] for r, _ in GET_MATRIX}
-    covered |= {adapter.match(r.format(id=1), method="POST")[0] for r in POST_ROUTES}
+    ids = {"id": 1, "event": 2, "owed": 1}
+    covered = {adapter.match(r.format(**ids))[0] for r, _ in GET_MATRIX}
+    covered |= {adapter.match(r.format(**ids), method="POST")[0] for r in POST_ROUTES}
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
     assert endpoints - covered == set(), "routes missing from the access matrix"
 
