@@ -40,13 +40,14 @@ def search(session: Session, query: str = "") -> list[ProviderRow]:
         )
     organizations = list(session.scalars(statement))
     ids = [o.id for o in organizations]
-    counts = dict(
-        session.execute(
+    counts: dict[int, int] = {
+        organization_id: count
+        for organization_id, count in session.execute(
             select(Membership.organization_id, func.count(Membership.id))
             .where(Membership.organization_id.in_(ids))
             .group_by(Membership.organization_id)
-        ).tuples()
-    )
+        )
+    }
     managers = {
         m.organization_id: m.user
         for m in session.scalars(
