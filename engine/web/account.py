@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from engine.store import organizations as orgs
 from engine.store import users
+from engine.store.clock import utcnow
 from engine.store.models import User
 from engine.web.password_rules import password_errors
 from engine.web.security import role_required
@@ -45,9 +46,24 @@ def change_password() -> str | Response:
     errors += password_errors(password, confirm)
     changed = False
     if not errors:
+        config = current_app.config
+        # Checked like a sign-in, attempt recorded and throttled, so someone who finds a
+        # signed-in browser cannot guess the password here either. Caught inside the
+        # transaction so the attempt row commits even when the check fails.
         with services().db.transaction() as db_session:
-            user = db_session.get(User, current_user.id)
-            if user is None or not users.verify_password(user.password_hash, current):
+            try:
+                user = users.authenticate(
+                    db_session,
+                    current_user.email,
+                    current,
+                    ip=request.remote_addr or "",
+                    now=utcnow(),
+                    max_failures=int(config["LOGIN_MAX_FAILURES"]),
+                    window_minutes=int(config["LOGIN_WINDOW_MINUTES"]),
+                )
+            except users.Throttled as problem:
+                errors = [("current_password", str(problem))]
+            except users.AuthError:
                 errors = [("current_password", WRONG_PASSWORD)]
             else:
                 changed = users.replace_password(db_session, user, password)

@@ -224,6 +224,20 @@ def test_forgot_password_sends_a_link_that_works(
     assert login(mail_app.test_client(), "jane@bigsky.example.org", PASSWORD) == 200
 
 
+def test_an_invited_person_whose_link_expired_can_ask_again(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    invite(mail_app, "Jane Doe", "jane@bigsky.example.org")
+    smtp_server.wait_for(1)
+    client = mail_app.test_client()
+    forgot(client, "JDoe")
+    reset = smtp_server.wait_for(2)[1]
+    assert reset.recipients == ("jane@bigsky.example.org",)
+    assert "username JDoe" in reset.body
+    assert set_password(client, link_in(reset.body)).status_code == 302
+    assert login(mail_app.test_client(), "JDoe", NEW_PASSWORD) == 302
+
+
 def test_an_unknown_address_gets_the_same_reply_and_no_mail(
     mail_app: Flask, smtp_server: SmtpServer
 ) -> None:
@@ -313,6 +327,19 @@ def test_a_wrong_current_password_is_an_error_by_that_field(app: Flask) -> None:
     assert verify_password(user_row(app, "pat@example.org").password_hash, PASSWORD)
     mismatch = change(client, PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "!")
     assert "do not match" in mismatch.get_data(as_text=True)
+
+
+def test_guessing_the_current_password_is_throttled_like_sign_in(app: Flask) -> None:
+    make_user(app, "pat@example.org")
+    client = app.test_client()
+    sign_in(client, "pat@example.org")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert "is not correct" in change(client, "a wrong guess!", NEW_PASSWORD).get_data(
+            as_text=True
+        )
+    page = change(client, PASSWORD, NEW_PASSWORD).get_data(as_text=True)
+    assert "too many failed attempts" in page
+    assert verify_password(user_row(app, "pat@example.org").password_hash, PASSWORD)
 
 
 def test_changing_the_password_needs_sign_in(client: FlaskClient) -> None:
