@@ -7,6 +7,8 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from engine.actions.context import ActionContext
+from engine.actions.create_organization import create_organization
+from engine.actions.grant_membership import grant_membership
 from engine.actions.notify import notify
 from engine.spec.model import ActionSpec
 
@@ -15,6 +17,8 @@ Handler = Callable[[Session, ActionSpec, ActionContext], None]
 # Every kind a workflow may name; the loader checks names against the meta-schema.
 HANDLERS: dict[str, Handler] = {
     "notify": notify,
+    "create_organization": create_organization,
+    "grant_membership": grant_membership,
 }
 
 

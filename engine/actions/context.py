@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from jinja2 import Environment
 
+from engine.actions.account_mail import AccountMail
 from engine.runtime.machine import Outcome
 from engine.spec.model import WorkflowSpec
 from engine.store.models import Application, User
@@ -24,3 +27,20 @@ class ActionContext:
     site_name: str
     staff_contact: str
     secret_key: str = ""
+    # The answers that count (hidden questions left out), as the guards judged them.
+    answers: Mapping[str, Any] = field(default_factory=dict)
+
+    def account_mail(self) -> AccountMail:
+        """Return how account emails (invitations) are rendered and signed."""
+        return AccountMail(
+            emails=self.emails,
+            base_url=self.base_url,
+            site_name=self.site_name,
+            staff_contact=self.staff_contact,
+            secret_key=self.secret_key,
+        )
+
+    def answer(self, field_id: str | None) -> str:
+        """Return a top-level answer as trimmed text ("" when absent or not given)."""
+        value = self.answers.get(field_id) if field_id else None
+        return value.strip() if isinstance(value, str) else ""

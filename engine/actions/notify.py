@@ -7,19 +7,26 @@ from sqlalchemy.orm import Session
 
 from engine.actions.context import ActionContext
 from engine.spec.model import ActionSpec
-from engine.store.models import OutboxMessage, User
+from engine.store.models import Organization, OutboxMessage, User
+from engine.store.organizations import manager_of
 
 
 def recipients(session: Session, target: str, ctx: ActionContext) -> list[str]:
     """Return the addresses a notify target names."""
     if target == "applicant":
         return [ctx.application.owner.email]
+    if target == "manager":
+        organization_id = ctx.application.organization_id
+        manager = manager_of(session, organization_id) if organization_id else None
+        return [manager.email] if manager is not None and manager.active else []
     role = {"reviewers": "reviewer", "admins": "admin"}[target]
     users = session.scalars(select(User).where(User.active.is_(True))).all()
     return sorted(u.email for u in users if u.has_role(role))
 
 
-def render(ctx: ActionContext, template: str, to: str) -> tuple[str, str]:
+def render(
+    ctx: ActionContext, template: str, to: str, organization: Organization | None = None
+) -> tuple[str, str]:
     """Render emails/<template>.txt; its first line is 'Subject: ...'."""
     app = ctx.application
     state = ctx.workflow.states[app.state]
@@ -35,6 +42,7 @@ def render(ctx: ActionContext, template: str, to: str) -> tuple[str, str]:
         site_name=ctx.site_name,
         staff_contact=ctx.staff_contact,
         due_on=app.due_on,
+        organization=organization,
     )
     first, _, body = text.partition("\n")
     subject = first.removeprefix("Subject:").strip()
@@ -44,8 +52,12 @@ def render(ctx: ActionContext, template: str, to: str) -> tuple[str, str]:
 def notify(session: Session, action: ActionSpec, ctx: ActionContext) -> None:
     """Write one outbox row per recipient, in the caller's transaction."""
     template = str(action.params["template"])
+    organization_id = ctx.application.organization_id
+    # Read here, not by the template: an earlier action (create_organization) may have
+    # just made it.
+    organization = session.get(Organization, organization_id) if organization_id else None
     for to in recipients(session, str(action.params["notify"]), ctx):
-        subject, body = render(ctx, template, to)
+        subject, body = render(ctx, template, to, organization)
         session.add(
             OutboxMessage(
                 application_id=ctx.application.id,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from engine.actions.mailer import mailer_from_config
-from engine.store.outbox import deliver_pending
+from engine.store.outbox import deliver_pending, fail_interrupted
 from engine.web.services import services
 
 
@@ -30,8 +31,18 @@ def deliver_outbox() -> str:
     return str(report)
 
 
-# Each periodic job by name; later issues add reminders and overdue flags here.
-JOBS: dict[str, Callable[[], str]] = {"deliver_outbox": deliver_outbox}
+def fail_interrupted_mail() -> str:
+    """Fail, visibly, emails whose sender died mid-send (never re-sent by itself)."""
+    minutes = int(current_app.config.get("MAIL_CLAIM_TIMEOUT_MINUTES", 15))
+    count = fail_interrupted(services().db, timedelta(minutes=minutes))
+    return f"{count} interrupted."
+
+
+# Each periodic job by name, run in this order.
+JOBS: dict[str, Callable[[], str]] = {
+    "fail_interrupted_mail": fail_interrupted_mail,
+    "deliver_outbox": deliver_outbox,
+}
 
 
 def run_jobs() -> dict[str, str]:

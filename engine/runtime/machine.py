@@ -30,16 +30,26 @@ class Calendar(BusinessCalendar, Protocol):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: their roles, and whether they own the application."""
+    """Who is acting: their roles, whether they own the application, and their place in
+    the application's organization."""
 
     user_id: int | None
     roles: frozenset[str]
     is_owner: bool = False
+    # 'manager' | 'member' | None: this person's membership of the application's organization.
+    org_role: str | None = None
+    # The application is its organization's own (`organization: member`): everyone who
+    # works for the organization shares it, as its applicant.
+    org_shared: bool = False
 
     def plays(self, role: str) -> bool:
         """Tell whether this actor may act in a role named in YAML."""
         if role == "applicant":
-            return self.is_owner
+            # A shared application is the organization's: whoever started it acts on it
+            # only while they still work there.
+            return self.org_role is not None if self.org_shared else self.is_owner
+        if role == "manager":
+            return self.org_role == "manager"
         return role in self.roles
 
 

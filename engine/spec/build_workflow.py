@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from engine.spec.build_actions import new_organization, person_fields
 from engine.spec.build_form import form_scope, parse_located
 from engine.spec.conditions import Scope
 from engine.spec.errors import DefinitionError
@@ -19,14 +20,24 @@ from engine.spec.model import (
     Due,
     FormSpec,
     Guard,
+    NewOrganization,
+    PersonFields,
     StateSpec,
     TransitionSpec,
     WorkflowSpec,
 )
 from engine.spec.yaml_source import JsonPath, Source, display_name
 
-# kind -> the keys an action of that kind needs besides its kind.
-ACTION_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType({"notify": ("template",)})
+# kind -> the keys an action of that kind needs besides its kind. The kinds whose value
+# is a block (create_organization, grant_membership) have their keys checked by the
+# meta-schema and their questions by engine.spec.build_actions.
+ACTION_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"notify": ("template",), "create_organization": (), "grant_membership": ()}
+)
+_NO_ORGANIZATION = (
+    "{what} needs the workflow key 'organization: member' or 'organization: chosen', "
+    "to know which organization the application is about"
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,7 @@ class _WorkflowBuilder:
         self.errors: list[DefinitionError] = []
         self.states: dict[str, StateSpec] = {}
         self.state_problems = False
+        self.form: FormSpec | None = None
 
     def build(self) -> WorkflowBuild:
         """Build the spec, collecting every problem on the way."""
@@ -68,7 +80,7 @@ class _WorkflowBuilder:
             name: self._state(name, raw, ("states", name))
             for name, raw in self.data["states"].items()
         }
-        form = self._form(self.data["form"], ("form",))
+        form = self.form = self._form(self.data["form"], ("form",))
         scope = Scope(MappingProxyType(form_scope(form.fields()))) if form else None
         self._state_name(self.data["initial"], ("initial",))
         transitions = tuple(
@@ -91,6 +103,7 @@ class _WorkflowBuilder:
             source=self.source.text,
             description=self.data.get("description"),
             retention_years=self.data.get("retention", {}).get("years"),
+            organization=self.data.get("organization"),
             where=self.source.at(()),
         )
         return WorkflowBuild(spec, self.errors)
@@ -148,6 +161,7 @@ class _WorkflowBuilder:
                     f"'{self.data['form']}', not '{raw['form']}'",
                 )
         trigger = raw["trigger"]
+        self._check_manager_role(raw["by"], (*path, "by"))
         return TransitionSpec(
             trigger=trigger,
             label=raw.get("label", trigger.replace("_", " ").capitalize()),
@@ -195,7 +209,27 @@ class _WorkflowBuilder:
                     self.error(path, f"a '{kind}' action needs a '{key}'")
         if kind == "notify" and "template" in raw:
             self._template(raw["template"], (*path, "template"))
-        return ActionSpec(kind, MappingProxyType(dict(raw)), self.source.at(path))
+        if kind == "notify" and raw["notify"] == "manager":
+            self._needs_organization((*path, "notify"), "notifying the 'manager'")
+        details: NewOrganization | PersonFields | None = None
+        if kind == "create_organization":
+            details = new_organization(raw[kind], (*path, kind), self.form, self.error)
+        elif kind == "grant_membership":
+            self._needs_organization((*path, kind), "'grant_membership'", at_key=True)
+            details = person_fields(raw[kind], (*path, kind), self.form, self.error)
+        return ActionSpec(kind, MappingProxyType(dict(raw)), self.source.at(path), details)
+
+    def _check_manager_role(self, by: str | list[str], path: JsonPath) -> None:
+        roles = _as_tuple(by)
+        for i, role in enumerate(roles):
+            if role == "manager":
+                at = (*path, i) if isinstance(by, list) else path
+                self._needs_organization(at, "the role 'manager'")
+
+    def _needs_organization(self, path: JsonPath, what: str, *, at_key: bool = False) -> None:
+        """Report `what` when the workflow says nothing of organizations."""
+        if "organization" not in self.data:
+            self.error(path, _NO_ORGANIZATION.format(what=what), at_key=at_key)
 
     def _template(self, name: str, path: JsonPath) -> None:
         folder = self.template_dir / "emails"

@@ -24,9 +24,13 @@ FIELD_TYPES = (
     "attestation",
     "group",
 )
-ROLES = ("applicant", "reviewer", "admin")
+ROLES = ("applicant", "reviewer", "admin", "manager")
 COMMENT_MODES = ("none", "optional", "required")
-NOTIFY_TARGETS = ("applicant", "reviewers", "admins")
+NOTIFY_TARGETS = ("applicant", "reviewers", "admins", "manager")
+# How an application relates to an organization (the workflow key `organization:`):
+# member: filed on behalf of the organization its starter works for, shared by its people;
+# chosen: about an organization picked when it starts (e.g. a request to join it).
+ORGANIZATION_MODES = ("member", "chosen")
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -191,12 +195,45 @@ class Guard:
 
 
 @dataclass(frozen=True)
+class PersonFields:
+    """Which questions of the form give a person's full name and email address."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class PeopleGroup:
+    """A repeating group of the form whose items each name a person."""
+
+    group: str
+    person: PersonFields
+
+
+@dataclass(frozen=True)
+class NewOrganization:
+    """How `create_organization` makes an organization from the answers."""
+
+    name: str
+    prefix: str
+    digits: int
+    manager: PersonFields
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+    users: PeopleGroup | None = None
+
+
+@dataclass(frozen=True)
 class ActionSpec:
     """A side effect named in YAML, run by the handler registered for `kind`."""
 
     kind: str
     params: Mapping[str, Any]
     where: Location | None = None
+    # The typed settings of kinds that have more than a few words (create_organization,
+    # grant_membership), so handlers never read the raw YAML block.
+    details: NewOrganization | PersonFields | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +266,8 @@ class WorkflowSpec:
     source: str
     description: str | None = None
     retention_years: int | None = None
+    # One of ORGANIZATION_MODES, or None when applications belong to one person only.
+    organization: str | None = None
     where: Location | None = None
 
     def transitions_from(self, state: str) -> tuple[TransitionSpec, ...]:

@@ -20,9 +20,12 @@ from engine.actions import run_actions
 from engine.actions.context import ActionContext
 from engine.runtime.answers import answers_that_count
 from engine.runtime.machine import Actor, Attempt, Calendar, Outcome
+from engine.spec.model import WorkflowSpec
 from engine.store.clock import utcnow
 from engine.store.definitions import Compiled, DefinitionRegistry
 from engine.store.models import AnswerSnapshot, Application, AuditEvent, User
+from engine.store.organizations import role_in
+from engine.store.years import add_years
 
 
 class Conflict(Exception):
@@ -62,8 +65,13 @@ def title_of(compiled: Compiled, answers: Mapping[str, Any]) -> str:
     return ""
 
 
-def start(session: Session, compiled: Compiled, owner: User) -> Application:
-    """Create a new application in the workflow's initial state, pinned to these versions."""
+def start(
+    session: Session, compiled: Compiled, owner: User, organization_id: int | None = None
+) -> Application:
+    """Create a new application in the workflow's initial state, pinned to these versions.
+
+    `organization_id` is the organization it is filed for or about (see `organization:`).
+    """
     defaults = {
         f.id: f.default.isoformat() if isinstance(f.default, date) else f.default
         for f in compiled.form.fields()
@@ -75,6 +83,7 @@ def start(session: Session, compiled: Compiled, owner: User) -> Application:
         form_version=compiled.form.version,
         state=compiled.workflow.initial,
         owner_id=owner.id,
+        organization_id=organization_id,
         answers=defaults,
     )
     session.add(application)
@@ -137,7 +146,7 @@ def fire(
         application.workflow, application.workflow_version, application.form_version
     )
     attempt = Attempt(
-        actor=actor_for(user, application),
+        actor=actor_for(session, user, application, compiled.workflow),
         # Guards judge what the applicant can see: an answer to a hidden question is moot.
         answers=answers_that_count(compiled.form, application.answers, today, calendar),
         today=today,
@@ -158,6 +167,8 @@ def fire(
         values["submitted_at"] = now
     if compiled.workflow.states[outcome.dest].final:
         values["final_at"] = now
+        years = compiled.workflow.retention_years
+        values["keep_until"] = None if years is None else add_years(now, years)
     # The first write of the transaction: it takes the row (or SQLite's write) lock, so a
     # concurrent decision either waits and then matches no row, or fails here.
     result = session.execute(
@@ -202,6 +213,7 @@ def fire(
             site_name=mail.site_name,
             staff_contact=mail.staff_contact,
             secret_key=mail.secret_key,
+            answers=attempt.answers,
         ),
     )
     session.flush()
@@ -212,10 +224,18 @@ def _roles_of(compiled: Compiled, trigger: str) -> set[str]:
     return {r for t in compiled.workflow.transitions if t.trigger == trigger for r in t.roles}
 
 
-def actor_for(user: User | Any, application: Application) -> Actor:
+def actor_for(
+    session: Session, user: User | Any, application: Application, workflow: WorkflowSpec
+) -> Actor:
     """Return the actor a signed-in user is for one application."""
     roles = user.role_set() if hasattr(user, "role_set") else frozenset(user.roles)
-    return Actor(user_id=user.id, roles=roles, is_owner=application.owner_id == user.id)
+    return Actor(
+        user_id=user.id,
+        roles=roles,
+        is_owner=application.owner_id == user.id,
+        org_role=role_in(session, user.id, application.organization_id),
+        org_shared=workflow.organization == "member",
+    )
 
 
 def history(session: Session, application_id: int) -> list[AuditEvent]:

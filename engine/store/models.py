@@ -166,6 +166,9 @@ class Application(Base):
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # When it reached a final state: the retention period counts from here.
     final_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # final_at + the workflow's retention period, fixed when it became final. The
+    # database itself refuses to delete the application or its history before then.
+    keep_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     legal_hold_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
@@ -223,6 +226,8 @@ class OutboxMessage(Base):
     # pending → sending (claimed by one deliverer) → sent, or back to pending on failure.
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When a deliverer claimed it: a row left in 'sending' long after was interrupted.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -83,6 +83,17 @@ def create_organization(
     raise MembershipError("Could not give the organization a number; try again.")
 
 
+def active_organizations(session: Session) -> list[Organization]:
+    """Return the organizations that may file or be asked about, by name."""
+    return list(
+        session.scalars(
+            select(Organization)
+            .where(Organization.status == ACTIVE)
+            .order_by(Organization.name, Organization.id)
+        )
+    )
+
+
 def membership(session: Session, user_id: int, organization_id: int) -> Membership | None:
     """Return this user's membership of this organization, if any."""
     return session.scalar(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CursorResult, select, update
@@ -88,6 +89,41 @@ def deliver_pending(
     return report
 
 
+INTERRUPTED = (
+    "Delivery was interrupted: the sender stopped while sending it, so it may or may not "
+    "have arrived. It is not sent again by itself, so that nobody gets it twice; "
+    "send it again from the outbox page if it is needed."
+)
+
+
+def fail_interrupted(db: Database, older_than: timedelta) -> int:
+    """Mark as failed the rows left in 'sending' for longer than `older_than`; return how many.
+
+    Such a row was claimed by a deliverer that crashed or was killed mid-send. Sending it
+    again automatically could send it twice, so it is failed visibly for a person to judge.
+    """
+    cutoff = utcnow() - older_than
+    with db.transaction() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < cutoff)
+            .values(status=FAILED, last_error=INTERRUPTED)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount) if isinstance(result, CursorResult) else 0
+
+
+def send_again(session: Session, message_id: int) -> bool:
+    """Put a failed message back in the queue (a person decided); tell whether it was failed."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == FAILED)
+        .values(status=PENDING, attempts=0, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    return isinstance(result, CursorResult) and result.rowcount == 1
+
+
 def recent(session: Session, limit: int = 200) -> list[OutboxMessage]:
     """Return the newest outbox messages first."""
     return list(
@@ -100,7 +136,7 @@ def _claim(db: Database, message_id: int) -> _Claimed | None:
         result = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING)
-            .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
+            .values(status=SENDING, attempts=OutboxMessage.attempts + 1, claimed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
         # rowcount 0: another deliverer claimed it between our SELECT and this UPDATE.

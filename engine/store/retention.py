@@ -22,6 +22,7 @@ from engine.store.models import (
     OutboxMessage,
     PurgeRecord,
 )
+from engine.store.years import add_years
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,6 @@ class Candidate:
     keep_until: datetime
     held: bool
     hold_reason: str
-
-
-def add_years(moment: datetime, years: int) -> datetime:
-    """Return the same moment `years` later (29 February becomes 28 February)."""
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:
-        return moment.replace(year=moment.year + years, day=28)
 
 
 def expired(session: Session, registry: DefinitionRegistry, now: datetime) -> list[Candidate]:
@@ -72,6 +65,9 @@ def expired(session: Session, registry: DefinitionRegistry, now: datetime) -> li
 def _keep_until(registry: DefinitionRegistry, application: Application) -> datetime | None:
     if application.final_at is None:
         return None
+    if application.keep_until is not None:
+        return application.keep_until
+    # Made final before keep_until existed: judge by the workflow version it is pinned to.
     compiled = registry.compiled(
         application.workflow, application.workflow_version, application.form_version
     )
@@ -99,6 +95,10 @@ def purge(
     if keep_until is None or keep_until > now:
         raise Held(application_id)
     assert application.final_at is not None
+    # The database refuses deletes before keep_until; rows made final before it was
+    # recorded get it now, from the same rule just checked.
+    application.keep_until = keep_until
+    session.flush()
     count = 0
     for model in (OutboxMessage, AuditEvent, AnswerSnapshot):
         result = session.execute(delete(model).where(model.application_id == application_id))

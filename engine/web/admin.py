@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from engine.store import outbox as outbox_store
 from engine.store.models import OutboxMessage, User
@@ -31,6 +32,19 @@ def outbox_message(message_id: int) -> str:
     if message is None:
         abort(404)
     return render_template("admin/outbox_message.html", message=message)
+
+
+@bp.post("/outbox/<int:message_id>/send-again")
+@role_required("admin")
+def outbox_send_again(message_id: int) -> Response:
+    """Queue a failed message again: an administrator judged that it must go out."""
+    with services().db.transaction() as session:
+        queued = outbox_store.send_again(session, message_id)
+    if queued:
+        flash("The email is queued again; it goes out within a minute.", "success")
+    else:
+        flash("Only a failed email can be sent again.", "error")
+    return redirect(url_for("admin.outbox_message", message_id=message_id))
 
 
 @bp.route("/users")

@@ -6,16 +6,18 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from engine.runtime.answers import drop_blank_items, merge, read_page
 from engine.runtime.machine import Blocked
 from engine.store import applications as ops
-from engine.store.models import Application
-from engine.web.cases import db_user, is_staff, load_case, options_for, today
+from engine.store.dashboard import build_dashboard
+from engine.store.models import Application, Organization
+from engine.web.cases import db_user, is_staff, load_case, options_for, plays_applicant, today
 from engine.web.decisions import fire_from_request
 from engine.web.form_view import answer_rows, page_fields
+from engine.web.organization import current_membership, my_memberships
+from engine.web.organization_choice import choose_organization
 from engine.web.security import role_required
 from engine.web.services import services
 
@@ -25,19 +27,17 @@ bp = Blueprint("applicant", __name__)
 @bp.get("/applications")
 @role_required("applicant", "reviewer", "admin")
 def dashboard() -> str:
-    """List the signed-in user's applications."""
+    """List the user's applications, their organization's, and those waiting for them."""
     svc = services()
     with svc.db.reading() as session:
-        rows = session.scalars(
-            select(Application)
-            .where(Application.owner_id == current_user.id)
-            .order_by(Application.id.desc())
-        ).all()
-        items = []
-        for a in rows:
-            compiled = svc.registry.compiled(a.workflow, a.workflow_version, a.form_version)
-            items.append((a, compiled.workflow, compiled.workflow.states[a.state]))
-    return render_template("applicant/dashboard.html", items=items, workflows=_startable())
+        board = build_dashboard(
+            session,
+            svc.registry,
+            current_user.id,
+            current_membership(),
+            frozenset(m.organization_id for m in my_memberships()),
+        )
+    return render_template("applicant/dashboard.html", board=board, workflows=_startable())
 
 
 def _startable() -> list[Any]:
@@ -47,17 +47,22 @@ def _startable() -> list[Any]:
 
 @bp.route("/apply/<workflow>", methods=["GET", "POST"])
 @role_required("applicant")
-def start(workflow: str) -> str | Response:
+def start(workflow: str) -> str | Response | tuple[str, int]:
     """Show what an application asks for; on POST, create a draft and open its first page."""
     registry = services().registry
     if workflow not in registry.workflow_names():
         abort(404)
     compiled = registry.latest(workflow)
-    if request.method == "GET":
-        return render_template("applicant/start.html", compiled=compiled)
+    choice = choose_organization(compiled.workflow)
+    if request.method == "GET" or choice.problem:
+        page = render_template("applicant/start.html", compiled=compiled, choice=choice)
+        return (page, 400) if request.method == "POST" else page
+    if choice.refused:
+        abort(403)
+    organization_id = choice.organization.id if choice.organization else None
     with services().db.transaction() as session:
         registry.ensure_published(session)
-        application = ops.start(session, compiled, db_user(session))
+        application = ops.start(session, compiled, db_user(session), organization_id)
         application_id = application.id
     first = compiled.form.pages[0].id
     return redirect(url_for("applicant.page", application_id=application_id, page_id=first))
@@ -70,8 +75,8 @@ def page(application_id: int, page_id: str) -> str | Response | tuple[str, int]:
     svc = services()
     with svc.db.reading() as session:
         application, compiled = load_case(session, application_id)
-    if application.owner_id != current_user.id:
-        abort(404)
+        if not plays_applicant(session, application, compiled):
+            abort(404)
     form = compiled.form
     try:
         spec_page = form.page(page_id)
@@ -173,10 +178,10 @@ def check(application_id: int) -> str | Response | tuple[str, int]:
     svc = services()
     with svc.db.reading() as session:
         application, compiled = load_case(session, application_id)
-        if application.owner_id != current_user.id:
+        if not plays_applicant(session, application, compiled):
             abort(404)
         user = db_user(session)
-        options = options_for(application, compiled, user)
+        options = options_for(session, application, compiled, user)
     errors = compiled.validator.validate(application.answers, today(), calendar=svc.calendar)
     return render_template(
         "applicant/check.html",
@@ -200,14 +205,24 @@ def status(application_id: int) -> str | Response:
             return redirect(url_for("review.application", application_id=application_id))
         events = ops.history(session, application_id)
         user = db_user(session)
-        options = options_for(application, compiled, user)
+        options = options_for(session, application, compiled, user)
+        applicant = plays_applicant(session, application, compiled)
+        organization_id = application.organization_id
+        organization = session.get(Organization, organization_id) if organization_id else None
+    # The applicant's own moves are buttons; anyone else's (an account manager deciding)
+    # go in a decision box with a comment, as on the review page.
+    moves = [option for option in options if applicant and "applicant" in option[0].roles]
+    decisions = [option for option in options if option not in moves]
     return render_template(
         "applicant/status.html",
         application=application,
         compiled=compiled,
         state=compiled.workflow.states[application.state],
         events=events,
-        options=options,
+        options=moves,
+        decisions=decisions,
+        applicant=applicant,
+        organization=organization,
         pages=answer_rows(compiled.form, application.answers, today(), svc.calendar),
     )
 

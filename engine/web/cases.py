@@ -12,6 +12,7 @@ from engine.runtime.answers import answers_that_count
 from engine.runtime.calendar import today_mountain
 from engine.runtime.machine import Attempt, Blocker
 from engine.spec.model import TransitionSpec
+from engine.store import organizations as orgs
 from engine.store.applications import actor_for
 from engine.store.definitions import Compiled
 from engine.store.models import Application, User
@@ -33,13 +34,35 @@ def load_case(session: Session, application_id: int) -> tuple[Application, Compi
     application = session.get(Application, application_id)
     if application is None:
         abort(404)
-    if application.owner_id != current_user.id and not is_staff():
-        # 404, not 403: do not confirm that someone else's application exists.
-        abort(404)
     compiled = services().registry.compiled(
         application.workflow, application.workflow_version, application.form_version
     )
+    if not may_see(session, application, compiled):
+        # 404, not 403: do not confirm that someone else's application exists.
+        abort(404)
     return application, compiled
+
+
+def may_see(session: Session, application: Application, compiled: Compiled) -> bool:
+    """Tell whether the signed-in user may see an application.
+
+    Staff see everything. An organization's own applications (`organization: member`) are
+    seen by the people who work for it now, and by nobody else. Other applications are
+    seen by their owner and, once sent, by the account manager of the organization they
+    are about (`organization: chosen`). A user of one provider never sees another
+    provider's records.
+    """
+    if is_staff():
+        return True
+    mode = compiled.workflow.organization
+    role = orgs.role_in(session, current_user.id, application.organization_id) if mode else None
+    if mode == "member":  # the provider's records, not its starter's: even after they leave
+        return role is not None
+    if application.owner_id == current_user.id:
+        return True
+    if mode == "chosen":
+        return role == orgs.MANAGER and application.state != compiled.workflow.initial
+    return False
 
 
 def db_user(session: Session) -> User:
@@ -51,12 +74,12 @@ def db_user(session: Session) -> User:
 
 
 def options_for(
-    application: Application, compiled: Compiled, user: User
+    session: Session, application: Application, compiled: Compiled, user: User
 ) -> list[tuple[TransitionSpec, list[Blocker]]]:
     """Return the transitions this user's roles allow now, each with why it is blocked."""
     svc = services()
     attempt = Attempt(
-        actor=actor_for(user, application),
+        actor=actor_for(session, user, application, compiled.workflow),
         # Guards judge what the applicant can see: an answer to a hidden question is moot.
         answers=answers_that_count(compiled.form, application.answers, today(), svc.calendar),
         today=today(),
@@ -64,3 +87,8 @@ def options_for(
         forms=svc.registry.validators_for(compiled),
     )
     return compiled.machine.options(application.state, attempt)
+
+
+def plays_applicant(session: Session, application: Application, compiled: Compiled) -> bool:
+    """Tell whether the signed-in user fills this application in (owner, or fellow member)."""
+    return actor_for(session, current_user, application, compiled.workflow).plays("applicant")

@@ -77,7 +77,7 @@ def application(application_id: int) -> str:
         user = db_user(session)
         options = [
             (t, b)
-            for t, b in options_for(app_row, compiled, user)
+            for t, b in options_for(session, app_row, compiled, user)
             if "applicant" not in t.roles or user.id != app_row.owner_id
         ]
         changes = ops.changes_since_request(session, compiled, app_row)

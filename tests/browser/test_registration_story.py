@@ -360,17 +360,23 @@ def test_registration_story(
     expect(page.get_by_role("row").filter(has_text=ORGANIZATION)).to_contain_text("Approved")
     story.open_application("My applications")
     expect(page.get_by_role("heading", name="Status: Approved")).to_be_visible()
-    mail = smtp_server.wait_for(4)
-    subjects = [m.subject for m in mail]
+    mail = smtp_server.wait_for(7)
+    # Approval makes the provider account: the applicant, named as its account manager
+    # and with a login already, is told to sign in as usual; each other user gets a new
+    # login. (Python folds a long Subject onto its own line; the parser keeps a space.)
+    got = [(m.subject.strip(), m.recipients) for m in mail]
     expected = [
-        "We received your provider registration",
-        "Please update your provider registration",
-        "We received your provider registration",
-        "Your provider registration is approved",
+        ("We received your provider registration", applicant_email),
+        ("Please update your provider registration", applicant_email),
+        ("We received your provider registration", applicant_email),
+        ("You can now work for Big Sky Teacher Academy", applicant_email),
+        ("Your account for Big Sky Teacher Academy", "sam@example.org"),
+        ("Your account for Big Sky Teacher Academy", "kim@example.org"),
+        ("Your provider registration is approved", applicant_email),
     ]
-    assert len(mail) == len(expected), subjects
-    assert all(s.startswith(e) for s, e in zip(subjects, expected, strict=True)), subjects
-    assert {m.recipients for m in mail} == {(applicant_email,)}
+    assert len(got) == len(expected), got
+    for (subject, recipients), (start, to) in zip(got, expected, strict=True):
+        assert subject.startswith(start) and recipients == (to,), got
     approved = mail[-1]
     assert approved.to == applicant_email
     assert ORGANIZATION in approved.body

@@ -20,9 +20,13 @@ from engine.spec.model import (
     COMMENT_MODES,
     FIELD_TYPES,
     NOTIFY_TARGETS,
+    ORGANIZATION_MODES,
     ROLES,
     Due,
+    NewOrganization,
     Option,
+    PeopleGroup,
+    PersonFields,
     Repeat,
 )
 
@@ -73,14 +77,21 @@ def test_meta_schemas_list_the_same_words_as_the_model() -> None:
     assert defs["role"]["enum"] == list(ROLES)
     assert defs["transition"]["properties"]["comment"]["enum"] == list(COMMENT_MODES)
     assert defs["action"]["properties"]["notify"]["enum"] == list(NOTIFY_TARGETS)
+    assert workflow["properties"]["organization"]["enum"] == list(ORGANIZATION_MODES)
 
 
 # -- valid fixtures, one per feature -----------------------------------------------------
 
 
 def test_fixtures_load_into_frozen_definitions(fixtures: Definitions) -> None:
-    assert sorted(fixtures.forms) == ["conditions", "field_types", "group_repeat", "rules"]
-    assert list(fixtures.workflows) == ["guarded"]
+    assert sorted(fixtures.forms) == [
+        "conditions",
+        "field_types",
+        "group_repeat",
+        "people",
+        "rules",
+    ]
+    assert sorted(fixtures.workflows) == ["guarded", "joining", "registering", "shared"]
     assert isinstance(fixtures.forms, MappingProxyType)
     form = fixtures.forms["field_types"]
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -216,6 +227,39 @@ def test_a_workflow_with_guards_deadlines_comments_and_notifications(
     assert flow.transition("close", "reported") is close
 
 
+def test_organization_modes_and_the_manager_role(fixtures: Definitions) -> None:
+    assert fixtures.workflows["guarded"].organization is None
+    assert fixtures.workflows["shared"].organization == "member"
+    joining = fixtures.workflows["joining"]
+    assert joining.organization == "chosen"
+    submit, approve = joining.transitions
+    assert submit.actions[0].params == {"notify": "manager", "template": "submitted"}
+    assert approve.roles == ("manager", "reviewer")
+    (grant,) = approve.actions
+    assert (grant.kind, grant.details) == (
+        "grant_membership",
+        PersonFields(name="manager_name", email="manager_email"),
+    )
+
+
+def test_create_organization_reads_its_questions_into_typed_settings(
+    fixtures: Definitions,
+) -> None:
+    (approve,) = fixtures.workflows["registering"].transitions
+    create, notify = approve.actions
+    assert create.kind == "create_organization" and notify.kind == "notify"
+    assert create.details == NewOrganization(
+        name="org_name",
+        prefix="ORG-",
+        digits=3,
+        manager=PersonFields("manager_name", "manager_email"),
+        email="org_email",
+        phone="org_phone",
+        website="site",
+        users=PeopleGroup("colleagues", PersonFields("name", "email")),
+    )
+
+
 # -- the shipped definitions ---------------------------------------------------------------
 
 
@@ -234,11 +278,20 @@ def test_the_shipped_definitions_load_cleanly(tmp_path: Path) -> None:
     form = definitions.forms["provider_registration"]
     assert form.field("state").options[0] == Option("MT", "Montana")
     assert form.field("other_users").repeat == Repeat(1, 10, "Add another user", "User")
+    approve = flow.transition("approve", "submitted")
+    assert approve is not None
+    assert [a.kind for a in approve.actions] == ["create_organization", "notify"]
+    access = definitions.workflows["access_request"]
+    assert (access.organization, access.retention_years) == ("chosen", 5)
 
 
 # -- broken definitions: every one located, in plain English ------------------------------
 
 TYPES = ", ".join(FIELD_TYPES)
+_NEEDS_ORGANIZATION = (
+    "needs the workflow key 'organization: member' or 'organization: chosen', to know "
+    "which organization the application is about"
+)
 BROKEN: list[tuple[str, int, int, str]] = [
     # YAML itself
     (
@@ -382,7 +435,8 @@ BROKEN: list[tuple[str, int, int, str]] = [
         "unknown_role.yaml",
         9,
         63,
-        "item 2 of 'by' must be one of: applicant, reviewer, admin; did you mean 'reviewer'?",
+        "item 2 of 'by' must be one of: applicant, reviewer, admin, manager; did you mean "
+        "'reviewer'?",
     ),
     (
         "missing_template.yaml",
@@ -395,13 +449,15 @@ BROKEN: list[tuple[str, int, int, str]] = [
         "unknown_action.yaml",
         14,
         10,
-        "'email' is not a key an action can have; it can have: notify, template",
+        "'email' is not a key an action can have; it can have: notify, template, "
+        "create_organization, grant_membership",
     ),
     (
         "action_without_kind.yaml",
         14,
         10,
-        "an action starts with what it does (notify), not with 'template'",
+        "an action starts with what it does (notify, create_organization, grant_membership), "
+        "not with 'template'",
     ),
     (
         "duplicate_trigger.yaml",
@@ -437,6 +493,57 @@ BROKEN: list[tuple[str, int, int, str]] = [
         "unknown field 'dates.first.day'; did you mean 'dates.first.date'?",
     ),
     ("due_both_kinds.yaml", 6, 46, "'due' needs exactly one of 'days' or 'business_days'"),
+    # organizations
+    (
+        "organization_unknown_mode.yaml",
+        4,
+        15,
+        "'organization' must be one of: member, chosen; did you mean 'member'?",
+    ),
+    (
+        "manager_without_organization.yaml",
+        9,
+        66,
+        f"the role 'manager' {_NEEDS_ORGANIZATION}",
+    ),
+    (
+        "notify_manager_without_organization.yaml",
+        14,
+        18,
+        f"notifying the 'manager' {_NEEDS_ORGANIZATION}",
+    ),
+    (
+        "grant_membership_without_organization.yaml",
+        14,
+        9,
+        f"'grant_membership' {_NEEDS_ORGANIZATION}",
+    ),
+    (
+        "create_organization_unknown_field.yaml",
+        15,
+        17,
+        "there is no question 'org_nam' in the form 'people'; did you mean 'org_name'?",
+    ),
+    (
+        "create_organization_email_not_email.yaml",
+        17,
+        48,
+        "'manager_name' is a text question; an email address must come from a question of "
+        "type email",
+    ),
+    ("create_organization_without_number.yaml", 15, 11, "'create_organization' needs a 'number'"),
+    (
+        "create_organization_users_unknown_field.yaml",
+        18,
+        44,
+        "there is no question 'full_name' in the group 'colleagues'; did you mean 'name'?",
+    ),
+    (
+        "create_organization_users_not_group.yaml",
+        18,
+        26,
+        "'manager_name' is one question, not a group of questions",
+    ),
 ]
 
 
@@ -573,8 +680,12 @@ def test_lint_takes_folders_their_forms_and_workflows_subfolders_and_files() -> 
         "forms/conditions.yaml",
         "forms/field_types.yaml",
         "forms/group_repeat.yaml",
+        "forms/people.yaml",
         "forms/rules.yaml",
         "workflows/guarded.yaml",
+        "workflows/joining.yaml",
+        "workflows/registering.yaml",
+        "workflows/shared.yaml",
     ]
     assert lint([FIXTURES], TEMPLATES) == []
     single = FIXTURES / "broken" / "empty.yaml"

@@ -143,6 +143,83 @@ def test_fixture_options_per_role(
     assert triggers(guarded, state, attempt(fixtures, actor, EVENT, calendar)) == expected
 
 
+# -- organizations: members sharing an application, and the account manager ----------------
+
+MEMBER = Actor(5, frozenset({"applicant"}), org_role="member")
+MANAGER = Actor(6, frozenset({"applicant"}), org_role="manager")
+SHARING_MEMBER = Actor(5, frozenset({"applicant"}), org_role="member", org_shared=True)
+SHARING_MANAGER = Actor(6, frozenset({"applicant"}), org_role="manager", org_shared=True)
+OUTSIDER = Actor(7, frozenset({"applicant"}), org_role=None, org_shared=True)
+# Started the organization's application, then left the organization.
+FORMER_MEMBER = Actor(8, frozenset({"applicant"}), is_owner=True, org_shared=True)
+
+
+@pytest.fixture(scope="module")
+def organizations() -> Definitions:
+    return load_definitions(
+        [DEFINITIONS / "forms" / "people.yaml"],
+        [DEFINITIONS / "workflows" / "shared.yaml", DEFINITIONS / "workflows" / "joining.yaml"],
+        DEFINITIONS / "templates",
+    )
+
+
+@pytest.mark.parametrize(
+    ("actor", "plays"),
+    [
+        (OWNER, {"applicant"}),
+        (MEMBER, set()),  # a member of the organization an application is only about
+        (MANAGER, {"manager"}),
+        (SHARING_MEMBER, {"applicant"}),  # the organization's own application
+        (SHARING_MANAGER, {"applicant", "manager"}),
+        (OUTSIDER, set()),
+        (FORMER_MEMBER, set()),
+        (REVIEWER, {"reviewer"}),  # staff are nobody's account manager
+    ],
+)
+def test_who_plays_which_role(actor: Actor, plays: set[str]) -> None:
+    roles = {"applicant", "reviewer", "admin", "manager"}
+    assert {role for role in roles if actor.plays(role)} == plays
+
+
+@pytest.mark.parametrize(
+    ("workflow", "state", "actor", "expected"),
+    [
+        ("shared", "draft", SHARING_MEMBER, ["submit"]),
+        ("shared", "draft", OUTSIDER, []),
+        ("shared", "submitted", SHARING_MEMBER, []),
+        ("shared", "submitted", SHARING_MANAGER, ["sign_off"]),
+        ("joining", "draft", OWNER, ["submit"]),
+        ("joining", "draft", MANAGER, []),
+        ("joining", "submitted", MANAGER, ["approve"]),
+        ("joining", "submitted", MEMBER, []),
+        ("joining", "submitted", REVIEWER, ["approve"]),
+        ("joining", "submitted", OWNER, []),
+    ],
+)
+def test_organization_options_per_role(
+    organizations: Definitions,
+    calendar: BusinessCalendar,
+    workflow: str,
+    state: str,
+    actor: Actor,
+    expected: list[str],
+) -> None:
+    machine = WorkflowMachine(organizations.workflows[workflow])
+    at = attempt(organizations, actor, {}, calendar)
+    assert triggers(machine, state, at) == expected
+
+
+def test_a_plain_member_cannot_fire_the_managers_move(
+    organizations: Definitions, calendar: BusinessCalendar
+) -> None:
+    machine = WorkflowMachine(organizations.workflows["joining"])
+    with pytest.raises(Blocked) as error:
+        machine.fire("submitted", "approve", attempt(organizations, MEMBER, {}, calendar))
+    assert reasons(error) == [("role", "You are not allowed to do this.")]
+    outcome = machine.fire("submitted", "approve", attempt(organizations, MANAGER, {}, calendar))
+    assert (outcome.dest, [a.kind for a in outcome.actions]) == ("approved", ["grant_membership"])
+
+
 def test_options_carry_their_blockers(
     shipped: Definitions, registration: WorkflowMachine, calendar: BusinessCalendar
 ) -> None:

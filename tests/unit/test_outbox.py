@@ -5,15 +5,17 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.actions.mailer import ConsoleMailer, SmtpMailer, mailer_from_config
+from engine.store.clock import utcnow
 from engine.store.db import Database
 from engine.store.models import OutboxMessage
-from engine.store.outbox import DeliveryReport, deliver_pending
+from engine.store.outbox import DeliveryReport, deliver_pending, fail_interrupted, send_again
 from engine.web.outbox_hook import MAILER_EXTENSION, deliver_after_commit
 from tests.smtp_server import SmtpServer, free_port
 
@@ -249,3 +251,55 @@ def test_outbox_cli(app: Flask, smtp_server: SmtpServer) -> None:
     assert delivered.exit_code == 0, delivered.output
     assert "Sent 2, failed 0, skipped 0." in delivered.output
     assert len(smtp_server.wait_for(2)) == 2
+
+
+def test_an_interrupted_send_fails_visibly_and_is_never_resent_by_itself(
+    db: Database, smtp_server: SmtpServer
+) -> None:
+    stuck, fresh = enqueue(db, 2)
+    with db.transaction() as session:
+        # One deliverer died mid-send an hour ago; another is sending right now.
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == stuck)
+            .values(status="sending", attempts=1, claimed_at=utcnow() - timedelta(hours=1))
+        )
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == fresh)
+            .values(status="sending", attempts=1, claimed_at=utcnow())
+        )
+    assert fail_interrupted(db, timedelta(minutes=15)) == 1
+    assert fail_interrupted(db, timedelta(minutes=15)) == 0
+    first, second = rows(db)
+    assert (first.status, second.status) == ("failed", "sending")
+    assert "may or may not have arrived" in first.last_error
+    assert deliver_pending(db, smtp(smtp_server)).sent == 0
+    assert smtp_server.messages == []
+    # A person decides it must go: it is queued once, and sent once.
+    with db.transaction() as session:
+        assert send_again(session, stuck)
+        assert not send_again(session, fresh)  # only a failed row can be queued again
+    assert deliver_pending(db, smtp(smtp_server)).sent == 1
+    assert [m.to for m in smtp_server.messages] == ["person0@example.org"]
+
+
+def test_an_admin_sends_a_failed_email_again(app: Flask, smtp_server: SmtpServer) -> None:
+    from tests.web.helpers import make_user, post, sign_in
+
+    db = app.extensions["formflow"].db
+    (message_id,) = enqueue(db, 1)
+    with db.transaction() as session:
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id).values(status="failed")
+        )
+    make_user(app, "admin@example.org", "admin")
+    client = app.test_client()
+    sign_in(client, "admin@example.org")
+    page = client.get(f"/admin/outbox/{message_id}").get_data(as_text=True)
+    assert "Send it again" in page
+    response = post(client, f"/admin/outbox/{message_id}/send-again", {})
+    assert response.status_code == 302
+    assert rows(db)[0].status == "pending"
+    again = post(client, f"/admin/outbox/{message_id}/send-again", {})
+    assert "Only a failed email" in client.get(again.headers["Location"]).get_data(as_text=True)

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from engine.store import retention
 from engine.store.models import (
@@ -35,7 +36,9 @@ def _decided(app: Flask, decision: str = "approve") -> int:
 def _backdate(app: Flask, application_id: int, final_at: datetime) -> None:
     with app.extensions["formflow"].db.transaction() as session:
         session.execute(
-            update(Application).where(Application.id == application_id).values(final_at=final_at)
+            update(Application)
+            .where(Application.id == application_id)
+            .values(final_at=final_at, keep_until=retention.add_years(final_at, 5))
         )
 
 
@@ -121,3 +124,32 @@ def test_an_application_still_in_progress_is_never_listed(app: Flask) -> None:
         )
     output = app.test_cli_runner().invoke(args=["retention"]).output
     assert "Nothing is past its retention period." in output
+
+
+@pytest.mark.parametrize("table", ["applications", "audit_events", "answer_snapshots"])
+def test_the_database_refuses_to_delete_records_early(app: Flask, table: str) -> None:
+    application_id = _decided(app)
+    column = "id" if table == "applications" else "application_id"
+    statement = text(f"DELETE FROM {table} WHERE {column} = :id")
+    db = app.extensions["formflow"].db
+    # Final only now: kept five more years, whatever code or person asks.
+    with pytest.raises(DBAPIError, match="retention period"):
+        with db.transaction() as session:
+            session.execute(statement, {"id": application_id})
+    _backdate(app, application_id, datetime(2019, 6, 1, 12))
+    with db.transaction() as session:
+        retention.set_hold(session, application_id, "Audit")
+    with pytest.raises(DBAPIError, match="retention period"):
+        with db.transaction() as session:
+            session.execute(statement, {"id": application_id})
+    assert _count(app, AuditEvent, application_id) == 3
+
+
+def test_a_draft_can_never_be_deleted_by_hand(app: Flask) -> None:
+    make_user(app, "a@example.org")
+    client = app.test_client()
+    sign_in(client, "a@example.org")
+    application_id = start_application(client)
+    with pytest.raises(DBAPIError, match="retention period"):
+        with app.extensions["formflow"].db.transaction() as session:
+            session.execute(text("DELETE FROM applications WHERE id = :id"), {"id": application_id})

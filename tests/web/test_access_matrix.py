@@ -45,6 +45,8 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/applications", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("/apply/provider_registration", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
     ("/apply/no_such_workflow", (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
+    # organization: chosen; an unknown ?organization= only leaves the choice open.
+    ("/apply/access_request?organization=RUP-9999", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
     ("/applications/{id}", (LOGIN, 200, 404, 302, 302, 404, 404, 404)),
     ("/applications/{id}/check", (LOGIN, 200, 404, 403, 403, 404, 404, 404)),
     ("/applications/{id}/pages/organization", (LOGIN, 302, 404, 403, 403, 404, 404, 404)),
@@ -85,8 +87,10 @@ POST_ROUTES = [
     "/admin/providers/{org_a}/people/{member_a}/remove",
     "/admin/providers/{org_a}/people/{member_a}/hand-over",
     "/apply/provider_registration",
+    "/apply/access_request",
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
+    "/admin/outbox/1/send-again",
 ]
 # Any id fits a route's pattern when checking that the matrix covers every route.
 SAMPLE_IDS = {"id": 1, "org_a": 1, "member_a": 1}
