@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BASE_URL="http://127.0.0.1:5000",
         LOGIN_MAX_FAILURES=5,
         LOGIN_WINDOW_MINUTES=15,
+        PASSWORD_RESET_MAX_PER_HOUR=3,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,

@@ -15,19 +15,27 @@ from sqlalchemy.orm import Session, contains_eager
 
 from engine.store.models import Membership, Organization, User
 from engine.store.usernames import make_username
-from engine.store.users import is_valid_email, normalise_email
+from engine.store.users import UNUSABLE_PREFIX, is_valid_email, normalise_email
 
 MANAGER, MEMBER = "manager", "member"
 ACTIVE, INACTIVE = "active", "inactive"
+MAX_NAME_LENGTH = 200
 
 
 class MembershipError(Exception):
-    """A change to an organization's people that is not allowed; the message says why."""
+    """A change to an organization's people that is not allowed; the message says why.
+
+    `field` names the input the message belongs to ("name", "email"), or is empty.
+    """
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def unusable_password() -> str:
     """Return a password hash no password matches: the person sets one through a link."""
-    return "!unset-" + secrets.token_hex(16)
+    return UNUSABLE_PREFIX + secrets.token_hex(16)
 
 
 def next_number(session: Session, prefix: str, digits: int) -> str:
@@ -144,9 +152,13 @@ def invite(
     """
     email = normalise_email(email)
     if not is_valid_email(email):
-        raise MembershipError("Enter an email address like name@example.org.")
+        raise MembershipError("Enter an email address like name@example.org.", "email")
     if not name.strip():
-        raise MembershipError("Enter the person's full name.")
+        raise MembershipError("Enter the person's full name.", "name")
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        raise MembershipError(
+            f"The full name must be {MAX_NAME_LENGTH} characters or fewer.", "name"
+        )
     user = session.scalar(select(User).where(User.email == email))
     created = user is None
     if user is None:

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.store.models import LoginAttempt, User
+from engine.store.usernames import find_by_username
 
 ROLES = ("applicant", "reviewer", "admin")
 MIN_PASSWORD_LENGTH = 12
@@ -27,6 +28,8 @@ MAX_EMAIL_LENGTH = 254
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 # No 0/O, 1/l/I: generated passwords are read aloud and typed from paper.
 _READABLE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Marks a stored hash that no password matches (invited accounts before they choose one).
+UNUSABLE_PREFIX = "!unset-"
 
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
@@ -45,20 +48,20 @@ class AuthError(Exception):
 
 
 class BadCredentials(AuthError):
-    """The email address or the password is wrong (deliberately not saying which)."""
+    """The sign-in name or the password is wrong (deliberately not saying which)."""
 
     def __init__(self) -> None:
-        super().__init__("Enter a correct email address and password.")
+        super().__init__("Enter a correct email address or username and password.")
 
 
 class Throttled(AuthError):
-    """Too many failed attempts for this email address recently."""
+    """Too many failed attempts for this account recently."""
 
     def __init__(self, minutes: int) -> None:
         self.minutes = minutes
         unit = "minute" if minutes == 1 else "minutes"
         super().__init__(
-            "There have been too many failed attempts to sign in with this email address. "
+            "There have been too many failed attempts to sign in to this account. "
             f"Wait {minutes} {unit}, then try again."
         )
 
@@ -89,6 +92,48 @@ def verify_password(password_hash: str, password: str) -> bool:
 def needs_rehash(password_hash: str) -> bool:
     """Tell whether the hash was made with weaker parameters than today's."""
     return _hasher.check_needs_rehash(password_hash)
+
+
+def has_usable_password(user: User) -> bool:
+    """Tell whether the account has a password of its own (not an invitation waiting)."""
+    return not user.password_hash.startswith(UNUSABLE_PREFIX)
+
+
+def replace_password(session: Session, user: User, new_password: str) -> bool:
+    """Set a new password unless the hash changed since `user` was read; tell whether it did.
+
+    A conditional update, so two requests racing with one single-use link cannot both win.
+    """
+    new_hash = hash_password(new_password)
+    result = session.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash == user.password_hash)
+        .values(password_hash=new_hash)
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(result, CursorResult)
+    if result.rowcount != 1:
+        return False
+    user.password_hash = new_hash
+    return True
+
+
+def login_key(session: Session, login: str) -> str:
+    """Return the email address a sign-in name stands for (a username is looked up).
+
+    Throttling counts per account, so failures by username and by email add up; an
+    unknown username is its own key, so guessing names is throttled too.
+    """
+    login = normalise_email(login)[:MAX_EMAIL_LENGTH]
+    if "@" in login:
+        return login
+    user = find_by_username(session, login)
+    return user.email if user is not None else login
+
+
+def find_by_login(session: Session, login: str) -> User | None:
+    """Return the account for an email address or a username, if there is one."""
+    return session.scalar(select(User).where(User.email == login_key(session, login)))
 
 
 def generate_password() -> str:
@@ -130,7 +175,7 @@ def create_user(
 
 def authenticate(
     session: Session,
-    email: str,
+    login: str,
     password: str,
     ip: str,
     now: datetime,
@@ -139,10 +184,11 @@ def authenticate(
 ) -> User:
     """Return the active user with these credentials, recording the attempt.
 
-    Raises Throttled or BadCredentials. The attempt is added to the session either way,
-    so the caller must commit even when this raises.
+    `login` is an email address or a username. Raises Throttled or BadCredentials. The
+    attempt is added to the session either way, so the caller must commit even when
+    this raises.
     """
-    email = normalise_email(email)[:MAX_EMAIL_LENGTH]
+    email = login_key(session, login)
     ip = ip[:64]
     # Check the throttle before touching the password, so guesses beyond the limit
     # learn nothing, even when one of them is right.

@@ -10,13 +10,27 @@ from engine.web.services import init_services
 def init_app(app: Flask) -> None:
     """Attach services, security, blueprints and CLI commands to the app."""
     from engine.cli import register_commands
-    from engine.web import admin, applicant, auth, obligations, public, review, versions
+    from engine.web import (
+        account,
+        admin,
+        applicant,
+        auth,
+        obligations,
+        passwords,
+        people,
+        providers_admin,
+        public,
+        review,
+        switcher,
+        versions,
+    )
     from engine.web.filters import init_filters
     from engine.web.security import init_security
 
     init_services(app)
     init_security(app)
     init_filters(app)
-    for module in (public, auth, applicant, review, obligations, versions, admin):
+    blueprints = (public, auth, passwords, account, switcher, people, applicant, review)
+    for module in (*blueprints, obligations, versions, admin, providers_admin):
         app.register_blueprint(module.bp)
     register_commands(app)

@@ -1,4 +1,4 @@
-"""Creating an account, signing in and signing out."""
+"""Creating an account, signing in (with an email address or a username) and signing out."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from engine.store import users
 from engine.store.clock import utcnow
+from engine.web.password_rules import password_errors
 from engine.web.security import CurrentUser, is_safe_next, public_route
 from engine.web.services import services
 
@@ -42,7 +43,7 @@ def signup() -> Page:
                 ("email", "An account with this email address already exists. Sign in instead.")
             ]
         else:
-            _sign_in(CurrentUser.of(user))
+            sign_in(CurrentUser.of(user))
             return redirect(url_for(HOME_ENDPOINT))
     return render_template("auth/signup.html", form=form, errors=errors)
 
@@ -50,7 +51,10 @@ def signup() -> Page:
 @bp.route("/login", methods=["GET", "POST"])
 @public_route
 def login() -> Page:
-    """Show the sign-in form; sign in and go to `next` (a local path) or the dashboard."""
+    """Show the sign-in form; sign in and go to `next` (a local path) or the dashboard.
+
+    The `email` input takes an email address or a username (its name stays `email`).
+    """
     next_url = request.values.get("next", "")
     if not is_safe_next(next_url):
         next_url = ""
@@ -60,7 +64,7 @@ def login() -> Page:
     password = request.form.get("password", "")
     errors: Errors = []
     if not email:
-        errors.append(("email", "Enter your email address."))
+        errors.append(("email", "Enter your email address or username."))
     if not password:
         errors.append(("password", "Enter your password."))
     if errors:
@@ -89,7 +93,7 @@ def login() -> Page:
             "auth/login.html", email=email, next=next_url, errors=[("email", str(problem))]
         )
         return page, status
-    _sign_in(signed_in)
+    sign_in(signed_in)
     return redirect(next_url or url_for(HOME_ENDPOINT))
 
 
@@ -102,8 +106,9 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-def _sign_in(user: CurrentUser) -> None:
-    # A fresh session on sign-in: nothing set before it (and no planted id) carries over.
+def sign_in(user: CurrentUser) -> None:
+    """Start a fresh session for this user."""
+    # Nothing set before it (and no planted session id) carries over.
     session.clear()
     login_user(user)
 
@@ -120,18 +125,5 @@ def _signup_errors(name: str, email: str, password: str, confirm: str) -> Errors
         errors.append(
             ("email", "Enter an email address in the correct format, like name@example.com.")
         )
-    if not password:
-        errors.append(("password", "Enter a password."))
-    elif len(password) < users.MIN_PASSWORD_LENGTH:
-        errors.append(
-            ("password", f"Password must be at least {users.MIN_PASSWORD_LENGTH} characters long.")
-        )
-    elif len(password) > users.MAX_PASSWORD_LENGTH:
-        errors.append(
-            ("password", f"Password must be {users.MAX_PASSWORD_LENGTH} characters or fewer.")
-        )
-    if password and not confirm:
-        errors.append(("confirm_password", "Enter your password again."))
-    elif password and confirm != password:
-        errors.append(("confirm_password", "The two passwords do not match."))
+    errors.extend(password_errors(password, confirm))
     return errors

@@ -22,7 +22,7 @@ def test_the_form_works_with_javascript_off(
     context = chromium_browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(base + "/auth/login")
-    page.get_by_label("Email address").fill("nojs@example.org")
+    page.get_by_label("Email address or username").fill("nojs@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.goto(base + "/apply/provider_registration")

@@ -84,7 +84,7 @@ class Story:
         if not self.page.url.startswith(self.base + "/auth/login"):
             self.link("Sign in", within=self.page.get_by_role("navigation", name="Main"))
         expect(self.heading()).to_have_text("Sign in")
-        self.page.get_by_label("Email address").fill(email)
+        self.page.get_by_label("Email address or username").fill(email)
         self.page.get_by_label("Password").fill(password)
         self.press("Sign in")
         expect(self.page.get_by_text(f"Signed in as {email}")).to_be_visible()

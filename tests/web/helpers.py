@@ -7,7 +7,10 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from engine.store import organizations as orgs
+from engine.store.models import User
 from engine.store.users import create_user
 
 PASSWORD = "correct horse battery"
@@ -171,3 +174,16 @@ def fill_event(client: FlaskClient, application_id: int, pages: dict[str, Any]) 
             {**values, "action": "continue"},
         )
         assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+
+
+def make_provider(app: Flask, name: str, manager: str, *members: str) -> int:
+    """Create an organization with an account manager and users (accounts must exist)."""
+    services = app.extensions["formflow"]
+    with services.db.transaction() as session:
+        organization = orgs.create_organization(session, name=name)
+        for email, role in [(manager, orgs.MANAGER), *((m, orgs.MEMBER) for m in members)]:
+            user = session.scalar(select(User).where(User.email == email))
+            assert user is not None, f"make_user({email!r}) first"
+            orgs.invite(session, organization, name=user.name, email=email, role=role)
+        session.flush()
+        return organization.id

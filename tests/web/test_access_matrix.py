@@ -2,89 +2,128 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engine.store import clock
-from engine.store.models import Application, Obligation
+from engine.store.models import Application, User
 from tests.web.helpers import (
     fill_all,
     fire,
+    make_provider,
     make_user,
     post,
     sign_in,
     start_application,
-    start_event,
 )
 
-VISITORS = ("anonymous", "owner", "other_applicant", "reviewer", "admin")
+VISITORS = (
+    "anonymous",
+    "owner",
+    "other_applicant",
+    "reviewer",
+    "admin",
+    "manager_a",  # account manager of provider A
+    "user_a",  # a plain user of provider A
+    "user_b",  # a plain user of provider B
+)
 LOGIN = 302  # anonymous visitors are sent to sign in
 
 # route → expected status for each visitor, in VISITORS order. {id} is the owner's
-# submitted application, {event} a listed event and {owed} what it owes. Other
-# applicants get 404 so nobody learns what exists.
+# submitted application; {org_a} is provider A and {member_a} the id of its plain user.
+# Other applicants get 404 so nobody learns what exists.
 GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
-    ("/", (200, 200, 200, 200, 200)),
-    ("/auth/login", (200, 200, 200, 200, 200)),
-    ("/auth/signup", (200, 302, 302, 302, 302)),
-    ("/applications", (LOGIN, 200, 200, 200, 200)),
-    ("/apply/provider_registration", (LOGIN, 200, 200, 403, 403)),
-    ("/apply/no_such_workflow", (LOGIN, 404, 404, 403, 403)),
+    ("/", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/auth/login", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/auth/signup", (200, 302, 302, 302, 302, 302, 302, 302)),
+    ("/auth/forgot-password", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/auth/set-password/not-a-token", (400, 400, 400, 400, 400, 400, 400, 400)),
+    ("/account", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("/account/password", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("/applications", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("/apply/provider_registration", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
+    ("/apply/no_such_workflow", (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
     # organization: chosen; an unknown ?organization= only leaves the choice open.
-    ("/apply/access_request?organization=RUP-9999", (LOGIN, 200, 200, 403, 403)),
-    ("/applications/{id}", (LOGIN, 200, 404, 302, 302)),
-    ("/applications/{id}/check", (LOGIN, 200, 404, 403, 403)),
-    ("/applications/{id}/pages/organization", (LOGIN, 302, 404, 403, 403)),
-    ("/applications/{id}/versions", (LOGIN, 200, 404, 200, 200)),
-    ("/applications/{id}/versions/1", (LOGIN, 200, 404, 200, 200)),
-    ("/applications/{id}/versions/9", (LOGIN, 404, 404, 404, 404)),
-    ("/applications/{event}/obligations/{owed}", (LOGIN, 200, 404, 200, 200)),
-    ("/applications/{id}/obligations/{owed}", (LOGIN, 404, 404, 404, 404)),
-    ("/review", (LOGIN, 403, 403, 200, 200)),
-    ("/review/obligations", (LOGIN, 403, 403, 200, 200)),
-    ("/review/applications/{id}", (LOGIN, 403, 403, 200, 200)),
-    ("/admin/outbox", (LOGIN, 403, 403, 403, 200)),
-    ("/admin/outbox/1", (LOGIN, 403, 403, 403, 200)),
-    ("/admin/users", (LOGIN, 403, 403, 403, 200)),
+    ("/apply/access_request?organization=RUP-9999", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
+    ("/applications/{id}", (LOGIN, 200, 404, 302, 302, 404, 404, 404)),
+    ("/applications/{id}/check", (LOGIN, 200, 404, 403, 403, 404, 404, 404)),
+    ("/applications/{id}/pages/organization", (LOGIN, 302, 404, 403, 403, 404, 404, 404)),
+    ("/review", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    ("/review/applications/{id}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    ("/admin/outbox", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
+    ("/admin/outbox/1", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
+    ("/admin/users", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
+    # The people of the provider one works for now: 404 for people who work for none,
+    # read-only for its users, changes for its account manager only.
+    ("/organization/people", (LOGIN, 404, 404, 404, 404, 200, 200, 200)),
+    ("/organization/people/{member_a}/remove", (LOGIN, 404, 404, 404, 404, 200, 403, 403)),
+    ("/organization/people/{member_a}/hand-over", (LOGIN, 404, 404, 404, 404, 200, 403, 403)),
+    # Staff's provider pages: reviewers and admins.
+    ("/admin/providers", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    ("/admin/providers/{org_a}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    (
+        "/admin/providers/{org_a}/people/{member_a}/remove",
+        (LOGIN, 403, 403, 200, 200, 403, 403, 403),
+    ),
+    (
+        "/admin/providers/{org_a}/people/{member_a}/hand-over",
+        (LOGIN, 403, 403, 200, 200, 403, 403, 403),
+    ),
 ]
 
 POST_ROUTES = [
     "/auth/logout",
+    "/auth/forgot-password",
+    "/auth/set-password/not-a-token",
+    "/account/password",
+    "/organization/switch",
+    "/organization/people",
+    "/organization/people/{member_a}/remove",
+    "/organization/people/{member_a}/hand-over",
+    "/admin/providers/{org_a}",
+    "/admin/providers/{org_a}/status",
+    "/admin/providers/{org_a}/people/{member_a}/remove",
+    "/admin/providers/{org_a}/people/{member_a}/hand-over",
     "/apply/provider_registration",
     "/apply/access_request",
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
     "/admin/outbox/1/send-again",
-    "/applications/{event}/obligations/{owed}",
 ]
+# Any id fits a route's pattern when checking that the matrix covers every route.
+SAMPLE_IDS = {"id": 1, "org_a": 1, "member_a": 1}
+
+EMAILS = {
+    "owner": "owner@example.org",
+    "other_applicant": "other@example.org",
+    "reviewer": "reviewer@example.org",
+    "admin": "admin@example.org",
+    "manager_a": "manager@a.example.org",
+    "user_a": "user@a.example.org",
+    "user_b": "user@b.example.org",
+}
+
+STAFF_ROLES = {"reviewer": ("reviewer",), "admin": ("admin",)}
 
 
 @pytest.fixture
-def world(app: Flask) -> Iterator[dict[str, Any]]:
-    """An owner with a submitted application and a delivered event, another applicant, a
-    reviewer, an admin; on a fixed day after the event's first date."""
-    make_user(app, "owner@example.org")
-    make_user(app, "other@example.org")
-    make_user(app, "reviewer@example.org", "reviewer")
-    make_user(app, "admin@example.org", "admin")
+def world(app: Flask) -> dict[str, Any]:
+    """An owner with a submitted application, another applicant, staff, two providers."""
+    for visitor, email in EMAILS.items():
+        make_user(app, email, *STAFF_ROLES.get(visitor, ()))
+    make_user(app, "manager@b.example.org")
+    org_a = make_provider(app, "Alpha Academy", EMAILS["manager_a"], EMAILS["user_a"])
+    make_provider(app, "Beta Schools", "manager@b.example.org", EMAILS["user_b"])
     client = app.test_client()
     sign_in(client, "owner@example.org")
     application_id = start_application(client)
     fill_all(client, application_id)
     fire(client, application_id, "submit")
-    with clock.frozen_at(date(2027, 3, 1)):
-        event_id = start_event(client)
-        fire(client, event_id, "list")
     with app.extensions["formflow"].db.reading() as session:
-        owed = session.scalars(select(Obligation.id).where(Obligation.application_id == event_id))
-        first = min(owed)
-    with clock.frozen_at(date(2027, 3, 20)):
-        yield {"id": application_id, "event": event_id, "owed": first}
+        member_a = session.scalar(select(User.id).where(User.email == EMAILS["user_a"]))
+    return {"id": application_id, "org_a": org_a, "member_a": member_a}
 
 
 def _application(app: Flask, application_id: int) -> Application:
@@ -96,22 +135,15 @@ def _application(app: Flask, application_id: int) -> Application:
 
 def _client_for(app: Flask, visitor: str) -> Any:
     client = app.test_client()
-    emails = {
-        "owner": "owner@example.org",
-        "other_applicant": "other@example.org",
-        "reviewer": "reviewer@example.org",
-        "admin": "admin@example.org",
-    }
-    if visitor in emails:
-        sign_in(client, emails[visitor])
+    if visitor in EMAILS:
+        sign_in(client, EMAILS[visitor])
     return client
 
 
 def test_the_matrix_covers_every_route(app: Flask) -> None:
     adapter = app.url_map.bind("localhost")
-    ids = {"id": 1, "event": 2, "owed": 1}
-    covered = {adapter.match(r.format(**ids))[0] for r, _ in GET_MATRIX}
-    covered |= {adapter.match(r.format(**ids), method="POST")[0] for r in POST_ROUTES}
+    covered = {adapter.match(r.format(**SAMPLE_IDS))[0] for r, _ in GET_MATRIX}
+    covered |= {adapter.match(r.format(**SAMPLE_IDS), method="POST")[0] for r in POST_ROUTES}
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
     assert endpoints - covered == set(), "routes missing from the access matrix"
 
@@ -140,7 +172,13 @@ def test_every_post_without_a_csrf_token_is_refused(
 
 @pytest.mark.parametrize(
     ("visitor", "allowed"),
-    [("owner", False), ("other_applicant", False), ("reviewer", True), ("admin", False)],
+    [
+        ("owner", False),
+        ("other_applicant", False),
+        ("reviewer", True),
+        ("admin", False),
+        ("manager_a", False),
+    ],
 )
 def test_only_reviewers_can_decide(
     app: Flask, world: dict[str, Any], visitor: str, allowed: bool
@@ -153,5 +191,5 @@ def test_only_reviewers_can_decide(
         {"trigger": "approve", "version": version, "comment": ""},
     )
     assert (_application(app, world["id"]).state == "approved") is allowed
-    if visitor == "other_applicant":
+    if visitor in ("other_applicant", "manager_a"):
         assert response.status_code == 404

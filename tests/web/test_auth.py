@@ -141,8 +141,11 @@ def test_signup_with_a_taken_email_is_a_field_error(app: Flask, client: FlaskCli
 def test_login_page_markup(client: FlaskClient) -> None:
     page = client.get("/auth/login").get_data(as_text=True)
     assert page.count("<h1") == 1
-    assert re.search(r'<input[^>]*id="email"[^>]*autocomplete="email"', page)
+    # One field takes an email address or a username, so it is text, not type=email.
+    assert '<label class="usa-label" for="email">Email address or username</label>' in page
+    assert re.search(r'<input[^>]*id="email"[^>]*type="text"[^>]*autocomplete="username"', page)
     assert re.search(r'<input[^>]*id="password"[^>]*autocomplete="current-password"', page)
+    assert 'href="/auth/forgot-password">Forgot your password?</a>' in page
 
 
 def test_login_and_logout(app: Flask, client: FlaskClient) -> None:
@@ -168,7 +171,7 @@ def test_wrong_password_shows_the_summary_and_keeps_the_email(
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert error_summary_links(page) == ["email"]
-    assert "Enter a correct email address and password" in page
+    assert "Enter a correct email address or username and password" in page
     assert 'value="pat@example.org"' in page
     assert "wrong password!!" not in page
     assert signed_in_as(client) is None
@@ -176,7 +179,7 @@ def test_wrong_password_shows_the_summary_and_keeps_the_email(
 
 def test_unknown_email_gets_the_same_message(client: FlaskClient) -> None:
     page = login(client, "nobody@example.org").get_data(as_text=True)
-    assert "Enter a correct email address and password" in page
+    assert "Enter a correct email address or username and password" in page
 
 
 def test_empty_login_form_names_both_fields(client: FlaskClient) -> None:
