@@ -20,6 +20,7 @@ from engine.runtime.machine import Blocked
 from engine.runtime.obligations import owed as owed_now
 from engine.store import applications as ops
 from engine.store import obligations as owed
+from engine.store import organizations as orgs
 from engine.store import retention
 from engine.store.automatic import fire_automatic
 from engine.store.db import Database
@@ -51,6 +52,7 @@ class World:
     mail: ops.Mail
     owner: User
     reviewer: User
+    organization_id: int = 0
 
     def fire(self, app_id: int, trigger: str, today: date, user: User | None = None) -> None:
         with self.db.transaction() as session:
@@ -109,13 +111,20 @@ def world(database_url: str) -> Iterator[World]:
             User(email="riley@opi.example.gov", name="Riley", password_hash="-", roles="reviewer"),
         ]
         session.add_all(people)
-    yield World(db, registry, registry.latest("event_report"), montana(), mail, *people)
+        session.flush()
+        # Events are filed for a provider (organization: member): Jordan works for one.
+        provider = orgs.create_organization(session, name="Big Sky Teacher Academy")
+        orgs.invite(session, provider, name="Jordan", email=people[0].email, role=orgs.MANAGER)
+        provider_id = provider.id
+    yield World(
+        db, registry, registry.latest("event_report"), montana(), mail, *people, provider_id
+    )
     db.dispose()
 
 
 def listed(world: World, answers: dict[str, Any] | None = None) -> int:
     with world.db.transaction() as session:
-        application = ops.start(session, world.compiled, world.owner)
+        application = ops.start(session, world.compiled, world.owner, world.organization_id)
         ops.save_answers(session, application, world.compiled, answers or EVENT_ANSWERS)
         app_id = application.id
     world.fire(app_id, "list", BEFORE)

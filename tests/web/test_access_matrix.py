@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engine.store.models import Application, User
+from engine.store import clock
+from engine.store.models import Application, Obligation, User
 from tests.web.helpers import (
     fill_all,
     fire,
@@ -17,6 +20,7 @@ from tests.web.helpers import (
     post,
     sign_in,
     start_application,
+    start_event,
 )
 
 VISITORS = (
@@ -32,8 +36,10 @@ VISITORS = (
 LOGIN = 302  # anonymous visitors are sent to sign in
 
 # route → expected status for each visitor, in VISITORS order. {id} is the owner's
-# submitted application; {org_a} is provider A and {member_a} the id of its plain user.
-# Other applicants get 404 so nobody learns what exists.
+# submitted application; {org_a} is provider A and {member_a} the id of its plain user;
+# {event} is an event provider A listed (filed by its plain user) and {owed} a count it
+# owes. Other applicants, and people of another provider, get 404 so nobody learns what
+# exists.
 GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/", (200, 200, 200, 200, 200, 200, 200, 200)),
     ("/auth/login", (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -50,8 +56,19 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/applications/{id}", (LOGIN, 200, 404, 302, 302, 404, 404, 404)),
     ("/applications/{id}/check", (LOGIN, 200, 404, 403, 403, 404, 404, 404)),
     ("/applications/{id}/pages/organization", (LOGIN, 302, 404, 403, 403, 404, 404, 404)),
+    ("/applications/{id}/versions", (LOGIN, 200, 404, 200, 200, 404, 404, 404)),
+    ("/applications/{id}/versions/1", (LOGIN, 200, 404, 200, 200, 404, 404, 404)),
+    ("/applications/{id}/versions/9", (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    # A provider's event: its people see it, nobody of another provider does.
+    ("/applications/{event}", (LOGIN, 404, 404, 302, 302, 200, 200, 404)),
+    ("/applications/{event}/check", (LOGIN, 404, 404, 403, 403, 200, 200, 404)),
+    ("/applications/{event}/versions", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
+    ("/applications/{event}/obligations/{owed}", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
+    ("/applications/{id}/obligations/{owed}", (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
     ("/review", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    ("/review/obligations", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/applications/{id}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    ("/review/applications/{event}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/admin/outbox", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
     ("/admin/outbox/1", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
     ("/admin/users", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
@@ -90,10 +107,11 @@ POST_ROUTES = [
     "/apply/access_request",
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
+    "/applications/{event}/obligations/{owed}",
     "/admin/outbox/1/send-again",
 ]
 # Any id fits a route's pattern when checking that the matrix covers every route.
-SAMPLE_IDS = {"id": 1, "org_a": 1, "member_a": 1}
+SAMPLE_IDS = {"id": 1, "org_a": 1, "member_a": 1, "event": 2, "owed": 1}
 
 EMAILS = {
     "owner": "owner@example.org",
@@ -109,8 +127,9 @@ STAFF_ROLES = {"reviewer": ("reviewer",), "admin": ("admin",)}
 
 
 @pytest.fixture
-def world(app: Flask) -> dict[str, Any]:
-    """An owner with a submitted application, another applicant, staff, two providers."""
+def world(app: Flask) -> Iterator[dict[str, Any]]:
+    """An owner with a submitted application, another applicant, staff, two providers,
+    and an event of provider A delivered and owing counts; on a day after its first date."""
     for visitor, email in EMAILS.items():
         make_user(app, email, *STAFF_ROLES.get(visitor, ()))
     make_user(app, "manager@b.example.org")
@@ -121,9 +140,23 @@ def world(app: Flask) -> dict[str, Any]:
     application_id = start_application(client)
     fill_all(client, application_id)
     fire(client, application_id, "submit")
+    provider = app.test_client()
+    sign_in(provider, EMAILS["user_a"])
+    with clock.frozen_at(date(2027, 3, 1)):
+        event_id = start_event(provider)
+        fire(provider, event_id, "list")
     with app.extensions["formflow"].db.reading() as session:
         member_a = session.scalar(select(User.id).where(User.email == EMAILS["user_a"]))
-    return {"id": application_id, "org_a": org_a, "member_a": member_a}
+        owed = session.scalars(select(Obligation.id).where(Obligation.application_id == event_id))
+        first = min(owed)
+    with clock.frozen_at(date(2027, 3, 20)):
+        yield {
+            "id": application_id,
+            "org_a": org_a,
+            "member_a": member_a,
+            "event": event_id,
+            "owed": first,
+        }
 
 
 def _application(app: Flask, application_id: int) -> Application:

@@ -18,7 +18,16 @@ from sqlalchemy import select
 from engine.store import clock
 from engine.store.models import Application, AuditEvent, Obligation
 from tests.conftest import make_test_app
-from tests.web.helpers import EVENT, fill_event, fire, make_user, post, sign_in, start_event
+from tests.web.helpers import (
+    EVENT,
+    fill_event,
+    fire,
+    make_provider,
+    make_user,
+    post,
+    sign_in,
+    start_event,
+)
 
 LISTING_DAY = date(2027, 3, 1)  # the first date is Tuesday 16 March 2027
 
@@ -59,6 +68,7 @@ def _worker(app: Flask, day: str) -> str:
 
 def _listed(app: Flask, client: FlaskClient) -> int:
     make_user(app, "jordan@bigsky.example.org")
+    make_provider(app, "Big Sky Teacher Academy", "jordan@bigsky.example.org")
     sign_in(client, "jordan@bigsky.example.org")
     with clock.frozen_at(LISTING_DAY):
         event_id = start_event(client)
