@@ -226,3 +226,77 @@ def test_only_reviewers_can_decide(
     assert (_application(app, world["id"]).state == "approved") is allowed
     if visitor in ("other_applicant", "manager_a"):
         assert response.status_code == 404
+
+
+OK = 0  # allowed: the route does its work (or refuses the empty form), it does not deny
+# Every state-changing route × every visitor, with a valid CSRF token and an empty form:
+# who is refused, and how. Sign-out comes last; removals and hand-overs after the rest,
+# since they change who works for provider A.
+POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
+    ("/auth/login", (OK, OK, OK, OK, OK, OK, OK, OK)),
+    ("/auth/signup", (OK, OK, OK, OK, OK, OK, OK, OK)),
+    ("/auth/forgot-password", (OK, OK, OK, OK, OK, OK, OK, OK)),
+    ("/auth/set-password/not-a-token", (OK, OK, OK, OK, OK, OK, OK, OK)),
+    ("/account/password", (LOGIN, OK, OK, OK, OK, OK, OK, OK)),
+    ("/organization/switch", (LOGIN, OK, OK, OK, OK, OK, OK, OK)),
+    ("/organization/people", (LOGIN, 404, 404, 404, 404, OK, 403, 403)),
+    ("/admin/providers/{org_a}", (LOGIN, 403, 403, OK, OK, 403, 403, 403)),
+    ("/admin/providers/{org_a}/status", (LOGIN, 403, 403, OK, OK, 403, 403, 403)),
+    ("/apply/provider_registration", (LOGIN, OK, OK, 403, 403, OK, OK, OK)),
+    ("/apply/access_request", (LOGIN, OK, OK, 403, 403, OK, OK, OK)),
+    ("/apply/event_report", (LOGIN, 403, 403, 403, 403, OK, OK, OK)),
+    ("/applications/{id}/pages/organization", (LOGIN, OK, 404, 403, 403, 404, 404, 404)),
+    ("/applications/{id}/fire", (LOGIN, OK, 404, OK, OK, 404, 404, 404)),
+    ("/applications/{event}/pages/about", (LOGIN, 404, 404, 403, 403, OK, OK, 404)),
+    ("/applications/{event}/fire", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
+    # Staff read reports; only the provider files them.
+    ("/applications/{event}/obligations/{owed}", (LOGIN, 404, 404, 403, 403, OK, OK, 404)),
+    ("/admin/outbox/1/send-again", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
+    ("/organization/people/{member_a}/hand-over", (LOGIN, 404, 404, 404, 404, OK, 403, 403)),
+    (
+        "/admin/providers/{org_a}/people/{member_a}/hand-over",
+        (LOGIN, 403, 403, OK, OK, 403, 403, 403),
+    ),
+    ("/organization/people/{member_a}/remove", (LOGIN, 404, 404, 404, 404, OK, 403, 403)),
+    (
+        "/admin/providers/{org_a}/people/{member_a}/remove",
+        (LOGIN, 403, 403, OK, OK, 403, 403, 403),
+    ),
+    # Signing out works for everyone, and lands on the sign-in page.
+    ("/auth/logout", (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+]
+
+
+def test_the_post_matrix_covers_every_state_changing_route(app: Flask) -> None:
+    adapter = app.url_map.bind("localhost")
+    posted = {
+        adapter.match(route.format(**SAMPLE_IDS), method="POST")[0] for route, _ in POST_MATRIX
+    }
+    changing = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.methods and "POST" in rule.methods and rule.endpoint != "static"
+    }
+    assert changing - posted == set(), "POST routes missing from the POST matrix"
+
+
+def _denied_how(response: Any) -> int:
+    """Return the status if the visitor was refused (sent to sign in, 403, 404), else OK."""
+    if response.status_code == 302 and "/auth/login" in response.headers.get("Location", ""):
+        return LOGIN
+    if response.status_code in (401, 403, 404):
+        return int(response.status_code)
+    return OK
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_post_matrix(app: Flask, world: dict[str, Any], visitor: str) -> None:
+    client = _client_for(app, visitor)
+    got = {}
+    for route, expected in POST_MATRIX:
+        url = route.format(**world)
+        response = post(client, url, {})
+        assert response.status_code < 500, f"{visitor} {url}: {response.status_code}"
+        got[url] = (_denied_how(response), expected[VISITORS.index(visitor)])
+    wrong = {url: pair for url, pair in got.items() if pair[0] != pair[1]}
+    assert not wrong, f"{visitor}: (got, expected; 0 = allowed) {wrong}"
