@@ -111,7 +111,7 @@ POST_ROUTES = [
     "/admin/outbox/1/send-again",
 ]
 # Any id fits a route's pattern when checking that the matrix covers every route.
-SAMPLE_IDS = {"id": 1, "org_a": 1, "member_a": 1, "event": 2, "owed": 1}
+SAMPLE_IDS = {"id": 1, "org_a": 1, "member_a": 1, "colleague_a": 1, "event": 2, "owed": 1}
 
 EMAILS = {
     "owner": "owner@example.org",
@@ -124,6 +124,8 @@ EMAILS = {
 }
 
 STAFF_ROLES = {"reviewer": ("reviewer",), "admin": ("admin",)}
+# A second user of provider A, who is handed the manager role in the POST matrix.
+COLLEAGUE_A = "colleague@a.example.org"
 
 
 @pytest.fixture
@@ -133,7 +135,8 @@ def world(app: Flask) -> Iterator[dict[str, Any]]:
     for visitor, email in EMAILS.items():
         make_user(app, email, *STAFF_ROLES.get(visitor, ()))
     make_user(app, "manager@b.example.org")
-    org_a = make_provider(app, "Alpha Academy", EMAILS["manager_a"], EMAILS["user_a"])
+    make_user(app, COLLEAGUE_A)
+    org_a = make_provider(app, "Alpha Academy", EMAILS["manager_a"], EMAILS["user_a"], COLLEAGUE_A)
     make_provider(app, "Beta Schools", "manager@b.example.org", EMAILS["user_b"])
     client = app.test_client()
     sign_in(client, "owner@example.org")
@@ -147,6 +150,7 @@ def world(app: Flask) -> Iterator[dict[str, Any]]:
         fire(provider, event_id, "list")
     with app.extensions["formflow"].db.reading() as session:
         member_a = session.scalar(select(User.id).where(User.email == EMAILS["user_a"]))
+        colleague_a = session.scalar(select(User.id).where(User.email == COLLEAGUE_A))
         owed = session.scalars(select(Obligation.id).where(Obligation.application_id == event_id))
         first = min(owed)
     with clock.frozen_at(date(2027, 3, 20)):
@@ -154,6 +158,7 @@ def world(app: Flask) -> Iterator[dict[str, Any]]:
             "id": application_id,
             "org_a": org_a,
             "member_a": member_a,
+            "colleague_a": colleague_a,
             "event": event_id,
             "owed": first,
         }
@@ -230,8 +235,8 @@ def test_only_reviewers_can_decide(
 
 OK = 0  # allowed: the route does its work (or refuses the empty form), it does not deny
 # Every state-changing route × every visitor, with a valid CSRF token and an empty form:
-# who is refused, and how. Sign-out comes last; removals and hand-overs after the rest,
-# since they change who works for provider A.
+# who is refused, and how. Removals and hand-overs come after the rest, since they change
+# who works for provider A (a hand-over demotes the manager), and signing out comes last.
 POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/auth/login", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/auth/signup", (OK, OK, OK, OK, OK, OK, OK, OK)),
@@ -252,14 +257,14 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     # Staff read reports; only the provider files them.
     ("/applications/{event}/obligations/{owed}", (LOGIN, 404, 404, 403, 403, OK, OK, 404)),
     ("/admin/outbox/1/send-again", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
-    ("/organization/people/{member_a}/hand-over", (LOGIN, 404, 404, 404, 404, OK, 403, 403)),
-    (
-        "/admin/providers/{org_a}/people/{member_a}/hand-over",
-        (LOGIN, 403, 403, OK, OK, 403, 403, 403),
-    ),
     ("/organization/people/{member_a}/remove", (LOGIN, 404, 404, 404, 404, OK, 403, 403)),
     (
         "/admin/providers/{org_a}/people/{member_a}/remove",
+        (LOGIN, 403, 403, OK, OK, 403, 403, 403),
+    ),
+    ("/organization/people/{colleague_a}/hand-over", (LOGIN, 404, 404, 404, 404, OK, 403, 403)),
+    (
+        "/admin/providers/{org_a}/people/{colleague_a}/hand-over",
         (LOGIN, 403, 403, OK, OK, 403, 403, 403),
     ),
     # Signing out works for everyone, and lands on the sign-in page.
