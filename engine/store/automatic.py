@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from engine.runtime.machine import Blocked, Calendar, Outcome
+from engine.runtime.answers import answers_that_count
+from engine.runtime.machine import SYSTEM, Attempt, Blocked, Calendar, Outcome, blockers
 from engine.store.applications import Conflict, Mail, fire
 from engine.store.db import Database
 from engine.store.definitions import DefinitionRegistry
 from engine.store.models import Application
+from engine.store.obligations import met_by_application
 
 # One run follows a chain of automatic moves (listed -> delivered -> reported) this far.
 _MAX_CHAIN = 5
@@ -71,34 +74,63 @@ def advance(
     return None
 
 
+def _movable(
+    session: Session, registry: DefinitionRegistry, today: date, calendar: Calendar
+) -> list[int]:
+    """Return the applications a `by: system` move could leave now, judged in one read.
+
+    The worker passes every 30 seconds; judging here, as `fire` would, means a pass with
+    nothing due opens no transaction. `fire` judges again inside the transaction.
+    """
+    rows = session.execute(
+        select(
+            Application.id,
+            Application.workflow,
+            Application.workflow_version,
+            Application.form_version,
+            Application.state,
+        )
+        .where(Application.final_at.is_(None))
+        .order_by(Application.id)
+    ).all()
+    candidates = []
+    for row in rows:
+        compiled = registry.compiled(row.workflow, row.workflow_version, row.form_version)
+        moves = [t for t in compiled.workflow.transitions_from(row.state) if "system" in t.roles]
+        if moves:
+            candidates.append((row.id, compiled, moves))
+    if not candidates:
+        return []
+    ids = [application_id for application_id, _, _ in candidates]
+    answers: dict[int, dict[str, Any]] = {
+        application_id: data
+        for application_id, data in session.execute(
+            select(Application.id, Application.answers).where(Application.id.in_(ids))
+        )
+    }
+    met = met_by_application(session, ids)
+    found = []
+    for application_id, compiled, moves in candidates:
+        attempt = Attempt(
+            actor=SYSTEM,
+            answers=answers_that_count(compiled.form, answers[application_id], today, calendar),
+            today=today,
+            calendar=calendar,
+            forms=registry.validators_for(compiled),
+            obligations=met.get(application_id, {}),
+        )
+        if any(not blockers(t, attempt) for t in moves):
+            found.append(application_id)
+    return found
+
+
 def fire_automatic(
     db: Database, registry: DefinitionRegistry, today: date, calendar: Calendar, mail: Mail
 ) -> AutomaticReport:
     """Fire every automatic move that is due, one transaction per move."""
     report = AutomaticReport()
     with db.reading() as session:
-        rows = session.execute(
-            select(
-                Application.id,
-                Application.workflow,
-                Application.workflow_version,
-                Application.form_version,
-                Application.state,
-            )
-            .where(Application.final_at.is_(None))
-            .order_by(Application.id)
-        ).all()
-    # Only applications in a state that a `by: system` move leaves get a transaction.
-    ids = [
-        row.id
-        for row in rows
-        if any(
-            "system" in t.roles
-            for t in registry.compiled(
-                row.workflow, row.workflow_version, row.form_version
-            ).workflow.transitions_from(row.state)
-        )
-    ]
+        ids = _movable(session, registry, today, calendar)
     for application_id in ids:
         for _ in range(_MAX_CHAIN):
             try:

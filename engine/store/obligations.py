@@ -113,16 +113,25 @@ def cancel_open(session: Session, application_id: int, name: str) -> int:
 
 def met_by_name(session: Session, application_id: int) -> dict[str, bool]:
     """Return, per obligation name, whether something was owed and nothing is still open."""
-    found: dict[str, bool] = {}
-    for name, status in session.execute(
-        select(Obligation.name, Obligation.status).where(
-            Obligation.application_id == application_id
+    return met_by_application(session, [application_id]).get(application_id, {})
+
+
+def met_by_application(session: Session, application_ids: list[int]) -> dict[int, dict[str, bool]]:
+    """Return met_by_name for each of these applications, in one query."""
+    found: dict[int, dict[str, bool]] = {}
+    if not application_ids:
+        return found
+    rows = session.execute(
+        select(Obligation.application_id, Obligation.name, Obligation.status).where(
+            Obligation.application_id.in_(application_ids)
         )
-    ):
+    )
+    for application_id, name, status in rows:
+        names = found.setdefault(application_id, {})
         if status == OPEN:
-            found[name] = False
+            names[name] = False
         elif status == MET:
-            found.setdefault(name, True)
+            names.setdefault(name, True)
     return found
 
 

@@ -58,7 +58,10 @@ def send_reminders(
 
 
 def _due_today(session: Session, registry: DefinitionRegistry, today: date) -> list[int]:
-    """Return the open obligations with a reminder stage reached today (sent or not)."""
+    """Return the open obligations with a reminder stage reached today and not yet sent.
+
+    Judged in one read, so a pass with nothing to send opens no transaction at all.
+    """
     rows = session.execute(
         select(
             Obligation.id,
@@ -72,11 +75,20 @@ def _due_today(session: Session, registry: DefinitionRegistry, today: date) -> l
         .where(Obligation.status == OPEN)
         .order_by(Obligation.id)
     ).all()
+    sent = set(
+        session.execute(
+            select(ObligationReminder.obligation_id, ObligationReminder.stage)
+            .join(Obligation, Obligation.id == ObligationReminder.obligation_id)
+            .where(Obligation.status == OPEN)
+        ).all()
+    )
     found = []
     for row in rows:
         workflow = registry.compiled(row.workflow, row.workflow_version, row.form_version).workflow
         spec = workflow.obligations.get(row.name)
-        if spec is not None and reminder_stage(spec, row.due_on, today) is not None:
+        stage = reminder_stage(spec, row.due_on, today) if spec is not None else None
+        # A stage already recorded is skipped here; _remind checks again under the lock.
+        if stage is not None and (row.id, stage[0]) not in sent:
             found.append(row.id)
     return found
 
