@@ -53,6 +53,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/submit.py
+	$(BIN)/python bench/worker.py
 
 clean:
 	rm -rf $(VENV) static/uswds instance .pytest_cache .mypy_cache .ruff_cache
