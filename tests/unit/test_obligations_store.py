@@ -184,9 +184,19 @@ def test_a_revision_after_the_first_date_goes_to_review(world: World) -> None:
         == "Moved 1, skipped 0."
     )
     world.fire(app_id, "revise", date(2027, 3, 18))
+    assert world.state(app_id) == "revising_started"
+    # Moving every date later does not make the change free: once delivered, it is reviewed.
+    later = {
+        **EVENT_ANSWERS,
+        "dates": [{**d, "date": "2027-05-04"} for d in EVENT_ANSWERS["dates"]],
+    }
+    with world.db.transaction() as session:
+        application = session.get(Application, app_id)
+        assert application is not None
+        ops.save_answers(session, application, world.compiled, later)
     with pytest.raises(Blocked) as refused:
         world.fire(app_id, "save_revision", date(2027, 3, 18))
-    assert "send your changes to the agency" in str(refused.value)
+    assert "not possible at this stage" in str(refused.value)
     world.fire(app_id, "submit_revision", date(2027, 3, 18))
     assert world.state(app_id) == "revision_review"
     world.fire(app_id, "accept_revision", date(2027, 3, 19), world.reviewer)

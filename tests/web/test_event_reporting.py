@@ -153,7 +153,9 @@ def test_a_change_before_the_first_date_is_free_and_after_it_is_reviewed(app: Fl
         assert fire(client, event_id, "revise").status_code == 302
         fill_event(client, event_id, {"schedule": {**moved, "dates-1-units": "5"}})
         check = client.get(f"/applications/{event_id}/check").get_data(as_text=True)
-        assert "The event has started, so send your changes to the agency for review." in check
+        # After delivery the only way on is the review: no free "save" is offered.
+        assert 'value="submit_revision"' in check
+        assert 'value="save_revision"' not in check
         assert fire(client, event_id, "submit_revision").status_code == 302
         assert _state(app, event_id) == "revision_review"
 
