@@ -15,7 +15,7 @@ from flask.cli import AppGroup
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from engine.cli.demo_story import Story, read_demo
+from engine.cli.demo_story import DemoError, Story, read_demo
 from engine.store import clock
 from engine.store import obligations as owed
 from engine.store.models import Application, Obligation, Organization, User
@@ -38,7 +38,14 @@ def load_command() -> None:
         if session.scalar(select(User.id).where(User.email.in_(emails))) is not None:
             click.echo("Demo data is already loaded.")
             return
-    Story(data, clock.today()).play()
+    try:
+        Story(data, clock.today()).play()
+    except DemoError as error:
+        # Each day was committed as it was played, so the database now holds part of it.
+        raise click.ClickException(
+            f"The demo data is wrong and the demo stopped part way: {error}\n"
+            "Fix engine/cli/demo_data.yaml, then load it into a fresh database."
+        ) from error
     with svc.db.reading() as session:
         usernames = dict(
             session.execute(select(User.email, User.username).where(User.email.in_(emails))).all()

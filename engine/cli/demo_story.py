@@ -104,6 +104,10 @@ class Story:
             found.append(Entry(day_of(item["started"], self.today), len(found), "start", item))
             for step in item.get("steps", []):
                 found.append(Entry(day_of(step["day"], self.today), len(found), "step", item, step))
+        future = [e for e in found if e.day > self.today]
+        if future:
+            # Only answers may name days to come; what happens has happened by today.
+            raise DemoError(f"A step is dated after today: {future[0].step or future[0].item}")
         return sorted(found, key=lambda e: (e.day, e.order))
 
     def worker_days(self, entries: list[Entry]) -> list[date]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from engine.cli.demo_story import read_demo, resolve
+from engine.cli.demo_story import DemoError, Story, read_demo, resolve
 from engine.store import clock
 from engine.store.models import Application, Base, Membership, Obligation, Organization, User
 from engine.store.organizations import MANAGER
@@ -127,3 +128,25 @@ def test_relative_days_become_dates() -> None:
         "c": "2027-03-01",
         "d": "todays",
     }
+
+
+def test_a_step_the_workflow_refuses_stops_the_demo_with_the_reason(app: Flask) -> None:
+    event = next(a for a in DEMO["applications"] if a["workflow"] == "event_report")
+    data = {
+        "accounts": DEMO["accounts"][:1],
+        "applications": [
+            {
+                "workflow": "provider_registration",
+                "by": DEMO["accounts"][0]["key"],
+                "started": "today-3",
+                "answers": {"legal_name": "Half Done Academy"},
+                "steps": [{"day": "today-2", "do": "submit"}],
+            }
+        ],
+    }
+    with app.app_context(), pytest.raises(DemoError) as stopped:
+        Story(data, clock.today()).play()
+    assert "Half Done Academy: submit refused" in str(stopped.value)
+    data["applications"] = [{**event, "steps": [{"day": "today+1", "do": "list"}]}]
+    with app.app_context(), pytest.raises(DemoError, match="dated after today"):
+        Story(data, clock.today()).play()
