@@ -46,7 +46,7 @@ def _signed_in(app: Flask, login: str, password: str) -> FlaskClient:
 
 def test_the_demo_is_a_living_system_loaded_once(app: Flask) -> None:
     output = _load(app)
-    assert "Demo data loaded: 13 accounts, 3 providers, 10 events" in output
+    assert "Demo data loaded: 13 accounts, 3 providers, 11 events" in output
     assert "(1 overdue)." in output
     assert "JRivers" in output and "demo-provider-1" in output
     today = clock.today()
