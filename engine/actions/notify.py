@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from engine.actions.context import ActionContext
 from engine.spec.model import ActionSpec
+from engine.store.applicant_contact import applicant_addresses
 from engine.store.models import Organization, OutboxMessage, User
 from engine.store.organizations import manager_of
 
@@ -14,7 +15,7 @@ from engine.store.organizations import manager_of
 def recipients(session: Session, target: str, ctx: ActionContext) -> list[str]:
     """Return the addresses a notify target names."""
     if target == "applicant":
-        return [ctx.application.owner.email]
+        return applicant_addresses(session, ctx.application, ctx.workflow)
     if target == "manager":
         organization_id = ctx.application.organization_id
         manager = manager_of(session, organization_id) if organization_id else None

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.runtime.obligations import reminder_stage
 from engine.spec.model import ObligationSpec, WorkflowSpec
+from engine.store.applicant_contact import applicant_addresses
 from engine.store.applications import Mail
 from engine.store.db import Database
 from engine.store.definitions import DefinitionRegistry
@@ -121,17 +122,17 @@ def _remind(
     # The row first: under a concurrent worker this insert waits, then fails on the key.
     session.add(ObligationReminder(obligation_id=obligation_id, stage=name))
     session.flush()
-    to = application.owner.email
-    subject, body = render(mail, template, application, workflow, spec, obligation, today, to)
-    session.add(
-        OutboxMessage(
-            application_id=application.id,
-            template=template,
-            to_addr=to,
-            subject=subject,
-            body=body,
+    for to in applicant_addresses(session, application, workflow):
+        subject, body = render(mail, template, application, workflow, spec, obligation, today, to)
+        session.add(
+            OutboxMessage(
+                application_id=application.id,
+                template=template,
+                to_addr=to,
+                subject=subject,
+                body=body,
+            )
         )
-    )
     return "sent"
 
 

@@ -30,6 +30,7 @@ from engine.store.models import (
     AuditEvent,
     Obligation,
     ObligationReminder,
+    Organization,
     OutboxMessage,
     User,
 )
@@ -473,3 +474,38 @@ def test_two_workers_at_once_make_each_automatic_move_once(world: World) -> None
             select(func.count()).select_from(AuditEvent).where(AuditEvent.trigger == "deliver")
         )
     assert moves == 3, reports
+
+
+def test_reminders_follow_the_provider_when_the_person_who_filed_leaves(world: World) -> None:
+    # Kim, a user of Jordan's provider, lists the event, then leaves the provider.
+    with world.db.transaction() as session:
+        provider = session.get(Organization, world.organization_id)
+        assert provider is not None
+        kim, _ = orgs.invite(session, provider, name="Kim Lee", email="kim@bigsky.example.org")
+        kim_id = kim.id
+    with world.db.reading() as session:
+        kim = session.get(User, kim_id)
+        assert kim is not None
+    with world.db.transaction() as session:
+        application = ops.start(session, world.compiled, kim, world.organization_id)
+        ops.save_answers(session, application, world.compiled, EVENT_ANSWERS)
+        app_id = application.id
+    world.fire(app_id, "list", BEFORE, kim)
+    fire_automatic(world.db, world.registry, date(2027, 3, 16), world.calendar, world.mail)
+    assert world.remind(date(2027, 4, 8)) == "Reminded 1, skipped 0."
+    with world.db.transaction() as session:
+        provider = session.get(Organization, world.organization_id)
+        assert provider is not None
+        orgs.remove_member(session, provider, kim_id)
+    assert world.remind(date(2027, 4, 15)) == "Reminded 2, skipped 0."
+    with world.db.reading() as session:
+        to = [
+            m.to_addr
+            for m in session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.template != "event_listed")
+                .order_by(OutboxMessage.id)
+            )
+        ]
+    # While Kim worked there, to Kim; after she left, to the account manager.
+    assert to == ["kim@bigsky.example.org", world.owner.email, world.owner.email]
