@@ -285,6 +285,42 @@ def test_the_shipped_definitions_load_cleanly() -> None:
         Due(30, business=False),
         (7, 1),
     )
+    assert sorted(definitions.workflows) == [
+        "access_request",
+        "event_report",
+        "provider_registration",
+        "single_event",
+    ]
+    assert sorted(definitions.forms) == [
+        "access_request",
+        "certificate_count",
+        "event_report",
+        "provider_registration",
+        "single_event_application",
+    ]
+    single = definitions.workflows["single_event"]
+    assert (single.form, single.organization, single.retention_years) == (
+        "single_event_application",
+        None,
+        5,
+    )
+    assert single.states["submitted"].due == Due(7, business=True)
+    submit = single.transition("submit", "draft")
+    assert submit is not None and len(submit.guards) == 1
+    # The 10-day rule of DOMAIN.md §8: event Monday 16 March 2026, apply by Friday 6 March.
+    guard = submit.guards[0].when
+    first_date = {"dates": [{"date": "2026-03-16"}]}
+    assert guard.evaluate(Context(first_date, date(2026, 3, 6))) is True
+    assert guard.evaluate(Context(first_date, date(2026, 3, 7))) is False
+    approve = single.transition("approve", "submitted")
+    assert approve is not None
+    assert [a.kind for a in approve.actions] == ["owe", "notify"]
+    count = single.obligations["certificate_count"]
+    assert (count.form, count.due, count.reminders.days_before) == (
+        "certificate_count",
+        Due(30, business=False),
+        (7, 1),
+    )
 
 
 # -- broken definitions: every one located, in plain English ------------------------------

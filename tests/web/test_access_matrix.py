@@ -50,6 +50,8 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/account/password", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("/applications", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("/apply/provider_registration", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
+    # No organization: key, so anyone who applies may start one, in a provider or not.
+    ("/apply/single_event", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
     ("/apply/no_such_workflow", (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
     # organization: chosen; an unknown ?organization= only leaves the choice open.
     ("/apply/access_request?organization=RUP-9999", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
@@ -105,6 +107,7 @@ POST_ROUTES = [
     "/admin/providers/{org_a}/people/{member_a}/hand-over",
     "/apply/provider_registration",
     "/apply/access_request",
+    "/apply/single_event",
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
     "/applications/{event}/obligations/{owed}",
@@ -250,6 +253,7 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/apply/provider_registration", (LOGIN, OK, OK, 403, 403, OK, OK, OK)),
     ("/apply/access_request", (LOGIN, OK, OK, 403, 403, OK, OK, OK)),
     ("/apply/event_report", (LOGIN, 403, 403, 403, 403, OK, OK, OK)),
+    ("/apply/single_event", (LOGIN, OK, OK, 403, 403, OK, OK, OK)),
     ("/applications/{id}/pages/organization", (LOGIN, OK, 404, 403, 403, 404, 404, 404)),
     ("/applications/{id}/fire", (LOGIN, OK, 404, OK, OK, 404, 404, 404)),
     ("/applications/{event}/pages/about", (LOGIN, 404, 404, 403, 403, OK, OK, 404)),
