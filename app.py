@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'formflow.sqlite'}"),
         DEFINITIONS_DIR=str(ROOT),
         TEMPLATE_DIR=str(ROOT / "templates"),
+        HELP_DIR=str(ROOT / "templates" / "help"),
         MAIL_BACKEND="smtp",
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=25,

@@ -1,4 +1,4 @@
-"""`flask lint [PATH ...]`: check definition files and print every problem."""
+"""`flask lint [PATH ...]`: check definition and help files and print every problem."""
 
 from __future__ import annotations
 
@@ -7,16 +7,23 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from engine.help.topics import SUFFIX, check_help, help_files
 from engine.spec.loader import lint
+from engine.web.services import help_placeholders
 
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def lint_command(paths: tuple[Path, ...]) -> None:
-    """Check form and workflow files (default: the shipped forms/ and workflows/)."""
-    root = Path(current_app.config["DEFINITIONS_DIR"])
+    """Check form, workflow and help files (default: the shipped ones)."""
+    config = current_app.config
+    root = Path(config["DEFINITIONS_DIR"])
     targets = list(paths) or [root / "forms", root / "workflows"]
-    problems = lint(targets, Path(current_app.config["TEMPLATE_DIR"]))
+    help_targets = list(paths) or [Path(config["HELP_DIR"])]
+    definitions = [p for p in targets if p.is_dir() or p.suffix != SUFFIX]
+    problems = lint(definitions, Path(config["TEMPLATE_DIR"])) if definitions else []
+    _, help_problems = check_help(help_files(help_targets), help_placeholders(config))
+    problems = sorted(problems + help_problems)
     for problem in problems:
         click.echo(str(problem))
     if problems:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 
+from engine.help.topics import HelpLibrary, load_help
 from engine.runtime.calendar import BusinessCalendar, CalendarFileError, montana
 from engine.spec.errors import DefinitionsInvalid
 from engine.store.db import Database
@@ -19,11 +22,12 @@ _TOLERANT_COMMANDS = {"lint", "db", "users"}
 
 @dataclass
 class Services:
-    """The database, the definitions and the calendar of one app."""
+    """The database, the definitions, the calendar and the help topics of one app."""
 
     db: Database
     registry: DefinitionRegistry
     calendar: BusinessCalendar
+    help: HelpLibrary
 
 
 def init_services(app: Flask) -> None:
@@ -43,7 +47,31 @@ def init_services(app: Flask) -> None:
     except CalendarFileError as error:
         print(f"The holiday file has a problem; the app will not start:\n{error}", file=sys.stderr)
         raise
-    app.extensions["formflow"] = Services(db=db, registry=registry, calendar=calendar)
+    help_topics = _help(app)
+    app.extensions["formflow"] = Services(
+        db=db, registry=registry, calendar=calendar, help=help_topics
+    )
+
+
+def help_placeholders(config: Mapping[str, Any]) -> dict[str, str]:
+    """Return what help files may write as {{ name }}, from the app's config."""
+    return {
+        "staff_contact": str(config["STAFF_CONTACT"]),
+        "site_name": str(config["SITE_NAME"]),
+        "agency_name": str(config["AGENCY_NAME"]),
+    }
+
+
+def _help(app: Flask) -> HelpLibrary:
+    # Broken help files stop the app like broken definitions do, loudly; `lint` still runs.
+    try:
+        return load_help(Path(app.config["HELP_DIR"]), help_placeholders(app.config))
+    except DefinitionsInvalid as error:
+        if _cli_command() not in _TOLERANT_COMMANDS:
+            print("The help files have problems; the app will not start:", file=sys.stderr)
+            print(error, file=sys.stderr)
+            raise
+        return HelpLibrary()
 
 
 def services() -> Services:

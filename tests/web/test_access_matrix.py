@@ -43,6 +43,10 @@ LOGIN = 302  # anonymous visitors are sent to sign in
 GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/", (200, 200, 200, 200, 200, 200, 200, 200)),
     ("/auth/login", (200, 200, 200, 200, 200, 200, 200, 200)),
+    # Help is for everyone; a topic that has no file is 404 for everyone.
+    ("/help", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/help/issuing-certificates", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/help/no-such-topic", (404, 404, 404, 404, 404, 404, 404, 404)),
     ("/auth/signup", (200, 302, 302, 302, 302, 302, 302, 302)),
     ("/auth/forgot-password", (200, 200, 200, 200, 200, 200, 200, 200)),
     ("/auth/set-password/not-a-token", (400, 400, 400, 400, 400, 400, 400, 400)),

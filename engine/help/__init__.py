@@ -1,0 +1,1 @@
+"""In-app help: topics staff write as Markdown files, read once at start-up."""
