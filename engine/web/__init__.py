@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         admin,
         applicant,
         auth,
+        directory,
         obligations,
         passwords,
         people,
@@ -30,7 +31,7 @@ def init_app(app: Flask) -> None:
     init_services(app)
     init_security(app)
     init_filters(app)
-    blueprints = (public, auth, passwords, account, switcher, people, applicant, review)
+    blueprints = (public, directory, auth, passwords, account, switcher, people, applicant, review)
     for module in (*blueprints, obligations, versions, admin, providers_admin):
         app.register_blueprint(module.bp)
     register_commands(app)

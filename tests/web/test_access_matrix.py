@@ -42,6 +42,8 @@ LOGIN = 302  # anonymous visitors are sent to sign in
 # exists.
 GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/", (200, 200, 200, 200, 200, 200, 200, 200)),
+    # The public provider directory: everyone, signed in or not.
+    ("/providers", (200, 200, 200, 200, 200, 200, 200, 200)),
     ("/auth/login", (200, 200, 200, 200, 200, 200, 200, 200)),
     ("/auth/signup", (200, 302, 302, 302, 302, 302, 302, 302)),
     ("/auth/forgot-password", (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -50,6 +52,10 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/account/password", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("/applications", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("/apply/provider_registration", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
+    (
+        "/apply/provider_registration?organization_name=Alpha",
+        (LOGIN, 200, 200, 403, 403, 200, 200, 200),
+    ),
     ("/apply/no_such_workflow", (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
     # organization: chosen; an unknown ?organization= only leaves the choice open.
     ("/apply/access_request?organization=RUP-9999", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
