@@ -54,6 +54,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/submit.py
 	$(BIN)/python bench/worker.py
+	$(BIN)/python bench/directory.py
 
 clean:
 	rm -rf $(VENV) static/uswds instance .pytest_cache .mypy_cache .ruff_cache

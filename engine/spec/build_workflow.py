@@ -24,6 +24,7 @@ from engine.spec.model import (
     NewOrganization,
     ObligationSpec,
     PersonFields,
+    StartSpec,
     StateSpec,
     TransitionSpec,
     WorkflowSpec,
@@ -114,6 +115,7 @@ class _WorkflowBuilder:
             for i, raw in enumerate(self.data["transitions"])
         )
         self._check_triggers(transitions)
+        start = self._start(self.data.get("start", {}))
         if not self.state_problems:
             self._check_flow(transitions)
         if self.errors:
@@ -131,9 +133,22 @@ class _WorkflowBuilder:
             retention_years=self.data.get("retention", {}).get("years"),
             organization=self.data.get("organization"),
             obligations=MappingProxyType(self.obligations),
+            start=start,
             where=self.source.at(()),
         )
         return WorkflowBuild(spec, self.errors)
+
+    def _start(self, raw: Mapping[str, Any]) -> StartSpec:
+        check = bool(raw.get("check_similar_organizations", False))
+        join = raw.get("ask_to_join")
+        if join is not None and not check:
+            self.error(
+                ("start", "ask_to_join"),
+                "'ask_to_join' needs 'check_similar_organizations: true' beside it",
+                at_key=True,
+            )
+        # Whether `ask_to_join` names a workflow is checked by the loader, which sees them all.
+        return StartSpec(check, join)
 
     def error(self, path: JsonPath, message: str, *, at_key: bool = False) -> None:
         """Record a problem at the value (or the key) at this path."""

@@ -67,14 +67,15 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
 
 def load_texts(texts: Iterable[tuple[str, str]], template_dir: Path) -> Definitions:
     """Load definitions from (file name, text) pairs, e.g. versions kept in the database."""
-    definitions, errors = _check(list(texts), template_dir)
+    # A stored version is loaded alone: the workflows it links to are judged at publishing.
+    definitions, errors = _check(list(texts), template_dir, across_workflows=False)
     if errors:
         raise DefinitionsInvalid(errors)
     return definitions
 
 
 def _check(
-    paths: list[Path] | list[tuple[str, str]], template_dir: Path
+    paths: list[Path] | list[tuple[str, str]], template_dir: Path, *, across_workflows: bool = True
 ) -> tuple[Definitions, list[DefinitionError]]:
     errors: list[DefinitionError] = []
     shaped = _shaped_sources(paths, errors)
@@ -90,13 +91,39 @@ def _check(
         if first and form.spec is not None and not form.errors:
             good_forms[form.spec.name] = form.spec
     good_workflows: dict[str, WorkflowSpec] = {}
+    built: list[tuple[Source, WorkflowSpec]] = []
     for source, first in shaped.sources["workflow"]:
         workflow = build_workflow(source, forms, template_dir)
         errors.extend(workflow.errors)
+        if workflow.spec is not None:
+            built.append((source, workflow.spec))
         if first and workflow.spec is not None:
             good_workflows[workflow.spec.name] = workflow.spec
+    if across_workflows:
+        errors.extend(_check_ask_to_join(built, good_workflows))
     definitions = Definitions(MappingProxyType(good_forms), MappingProxyType(good_workflows))
     return definitions, errors
+
+
+def _check_ask_to_join(
+    built: list[tuple[Source, WorkflowSpec]], workflows: Mapping[str, WorkflowSpec]
+) -> list[DefinitionError]:
+    """Each `start: ask_to_join` names a workflow about a chosen organization."""
+    errors = []
+    for source, spec in built:
+        join = spec.start.ask_to_join
+        if join is None:
+            continue
+        target = workflows.get(join)
+        if target is None:
+            known = ", ".join(f"'{name}'" for name in sorted(workflows)) or "none"
+            message = f"'ask_to_join' names the workflow '{join}', which does not exist ({known})"
+        elif target.organization != "chosen":
+            message = f"the workflow '{join}' of 'ask_to_join' needs 'organization: chosen'"
+        else:
+            continue
+        errors.append(source.error(("start", "ask_to_join"), message))
+    return errors
 
 
 @dataclass

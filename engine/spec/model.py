@@ -173,6 +173,16 @@ class Due:
 
 
 @dataclass(frozen=True)
+class StartSpec:
+    """What the start page shows before the form: the workflow key `start:`."""
+
+    # List approved providers with a name like the one typed, before "Start now".
+    check_similar_organizations: bool = False
+    # The workflow each similar provider links to, to ask to join its account.
+    ask_to_join: str | None = None
+
+
+@dataclass(frozen=True)
 class StateSpec:
     """One state of a workflow."""
 
@@ -311,6 +321,7 @@ class WorkflowSpec:
     # One of ORGANIZATION_MODES, or None when applications belong to one person only.
     organization: str | None = None
     obligations: Mapping[str, ObligationSpec] = field(default_factory=lambda: MappingProxyType({}))
+    start: StartSpec = field(default_factory=StartSpec)
     where: Location | None = None
 
     def transitions_from(self, state: str) -> tuple[TransitionSpec, ...]:

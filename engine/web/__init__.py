@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         admin,
         applicant,
         auth,
+        directory,
         help,
         obligations,
         passwords,
@@ -31,7 +32,21 @@ def init_app(app: Flask) -> None:
     init_services(app)
     init_security(app)
     init_filters(app)
-    blueprints = (public, help, auth, passwords, account, switcher, people, applicant, review)
-    for module in (*blueprints, obligations, versions, admin, providers_admin):
+    for module in (
+        public,
+        help,
+        directory,
+        auth,
+        passwords,
+        account,
+        switcher,
+        people,
+        applicant,
+        review,
+        obligations,
+        versions,
+        admin,
+        providers_admin,
+    ):
         app.register_blueprint(module.bp)
     register_commands(app)

@@ -21,6 +21,7 @@ from engine.web.organization import current_membership, my_memberships
 from engine.web.organization_choice import choose_organization
 from engine.web.security import role_required
 from engine.web.services import services
+from engine.web.similar_organizations import check_similar
 
 bp = Blueprint("applicant", __name__)
 
@@ -64,7 +65,10 @@ def start(workflow: str) -> str | Response | tuple[str, int]:
     compiled = registry.latest(workflow)
     choice = choose_organization(compiled.workflow)
     if request.method == "GET" or choice.problem:
-        page = render_template("applicant/start.html", compiled=compiled, choice=choice)
+        similar = check_similar(compiled.workflow)
+        page = render_template(
+            "applicant/start.html", compiled=compiled, choice=choice, similar=similar
+        )
         return (page, 400) if request.method == "POST" else page
     if choice.refused:
         abort(403)

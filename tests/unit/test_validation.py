@@ -29,8 +29,12 @@ def forms() -> Mapping[str, FormSpec]:
         DEFINITIONS / "templates",
     )
     shipped = load_definitions(
-        [ROOT / "forms" / "provider_registration.yaml"],
-        [ROOT / "workflows" / "provider_registration.yaml"],
+        # The registration's start page links to the access request: it comes along.
+        [ROOT / "forms" / f"{name}.yaml" for name in ("provider_registration", "access_request")],
+        [
+            ROOT / "workflows" / f"{name}.yaml"
+            for name in ("provider_registration", "access_request")
+        ],
         ROOT / "templates",
     )
     return {**fixtures.forms, **shipped.forms}

@@ -42,6 +42,8 @@ LOGIN = 302  # anonymous visitors are sent to sign in
 # exists.
 GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/", (200, 200, 200, 200, 200, 200, 200, 200)),
+    # The public provider directory: everyone, signed in or not.
+    ("/providers", (200, 200, 200, 200, 200, 200, 200, 200)),
     ("/auth/login", (200, 200, 200, 200, 200, 200, 200, 200)),
     # Help is for everyone; a topic that has no file is 404 for everyone.
     ("/help", (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -56,6 +58,10 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/apply/provider_registration", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
     # No organization: key, so anyone who applies may start one, in a provider or not.
     ("/apply/single_event", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
+    (
+        "/apply/provider_registration?organization_name=Alpha",
+        (LOGIN, 200, 200, 403, 403, 200, 200, 200),
+    ),
     ("/apply/no_such_workflow", (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
     # organization: chosen; an unknown ?organization= only leaves the choice open.
     ("/apply/access_request?organization=RUP-9999", (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
