@@ -15,7 +15,7 @@ from types import MappingProxyType
 from engine.spec.build_form import build_form
 from engine.spec.build_workflow import build_workflow
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
-from engine.spec.messages import schema_errors
+from engine.spec.messages import did_you_mean, schema_errors
 from engine.spec.model import FormSpec, WorkflowSpec
 from engine.spec.yaml_source import Source, parse_source, read_source
 
@@ -116,8 +116,10 @@ def _check_ask_to_join(
             continue
         target = workflows.get(join)
         if target is None:
-            known = ", ".join(f"'{name}'" for name in sorted(workflows)) or "none"
-            message = f"'ask_to_join' names the workflow '{join}', which does not exist ({known})"
+            message = (
+                f"'ask_to_join' names the workflow '{join}', which does not exist"
+                f"{did_you_mean(join, workflows)}"
+            )
         elif target.organization != "chosen":
             message = f"the workflow '{join}' of 'ask_to_join' needs 'organization: chosen'"
         else:

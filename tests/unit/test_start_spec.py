@@ -42,8 +42,8 @@ def _lint_with(tmp_path: Path, start: str) -> list[str]:
     [
         (
             "start:\n  check_similar_organizations: true\n  ask_to_join: acces_request\n",
-            "'ask_to_join' names the workflow 'acces_request', which does not exist "
-            "('access_request', 'event_report', 'provider_registration')",
+            "'ask_to_join' names the workflow 'acces_request', which does not exist; "
+            "did you mean 'access_request'?",
         ),
         (
             "start:\n  check_similar_organizations: true\n  ask_to_join: event_report\n",
