@@ -273,3 +273,31 @@ def test_approved_delivered_counted_reported(mail_app: Flask, smtp_server: Any) 
         "report:certificate_count",
         "report",
     ]
+
+
+def test_an_approved_event_cancelled_before_its_date_owes_nothing(app: Flask) -> None:
+    client = app.test_client()
+    application_id = _submitted(app, client)
+    with clock.frozen_at(date(2026, 3, 10)):
+        assert fire(_reviewer(app), application_id, "approve").status_code == 302
+    assert [o.status for o in _owed(app, application_id)] == ["open", "open"]
+    # Once the first date has come, it cannot be cancelled any more ...
+    with clock.frozen_at(date(2026, 3, 16)):
+        fire(client, application_id, "cancel")
+    assert _application(app, application_id).state == "approved"
+    # ... before it, cancelling the event cancels what it owes.
+    with clock.frozen_at(date(2026, 3, 12)):
+        assert fire(client, application_id, "cancel").status_code == 302
+    assert _application(app, application_id).state == "cancelled"
+    assert [o.status for o in _owed(app, application_id)] == ["cancelled", "cancelled"]
+    assert "automatic_moves: Moved 0, skipped 0." in _worker(app, "2026-03-16")
+    assert _application(app, application_id).state == "cancelled"
+
+
+def test_a_waiting_application_can_be_withdrawn(app: Flask) -> None:
+    client = app.test_client()
+    application_id = _submitted(app, client)
+    with clock.frozen_at(date(2026, 3, 9)):
+        assert fire(client, application_id, "withdraw").status_code == 302
+    assert _application(app, application_id).state == "withdrawn"
+    assert _owed(app, application_id) == []
