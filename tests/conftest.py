@@ -101,6 +101,16 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def mail_app(database_url: str, tmp_path: Path, smtp_server: Any) -> Iterator[Flask]:
+    """An app on a fresh database whose email goes to the real SMTP test server."""
+    application = make_test_app(
+        database_url, tmp_path, SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port
+    )
+    yield application
+    application.extensions["formflow"].db.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client of the app."""
     return app.test_client()

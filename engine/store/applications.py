@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.actions import run_actions
+from engine.actions.account_mail import AccountMail
 from engine.actions.context import ActionContext
 from engine.runtime.answers import answers_that_count
 from engine.runtime.machine import SYSTEM, Actor, Attempt, Calendar, Outcome
@@ -55,6 +56,12 @@ class Mail:
     staff_contact: str
     # Signs links in emails (set-password invitations); the app's SECRET_KEY.
     secret_key: str = ""
+
+    def account_mail(self) -> AccountMail:
+        """Return the same settings for account emails (invitations, resets)."""
+        return AccountMail(
+            self.emails, self.base_url, self.site_name, self.staff_contact, self.secret_key
+        )
 
 
 def title_of(compiled: Compiled, answers: Mapping[str, Any]) -> str:

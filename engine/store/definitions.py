@@ -128,10 +128,14 @@ class DefinitionRegistry:
         key = (workflow, version)
         if key not in self._machines:
             self._machines[key] = WorkflowMachine(spec)
-        form_key = (form.name, form.version)
-        if form_key not in self._validators:
-            self._validators[form_key] = FormValidator(form)
-        return Compiled(spec, form, self._validators[form_key], self._machines[key])
+        return Compiled(spec, form, self._validator(form), self._machines[key])
+
+    def _validator(self, form: FormSpec) -> FormValidator:
+        """Return the form version's validator, compiled once."""
+        key = (form.name, form.version)
+        if key not in self._validators:
+            self._validators[key] = FormValidator(form)
+        return self._validators[key]
 
     def _load_stored(self, workflow: str, version: str, form_version: str) -> None:
         """Load an older published version from the database (the files have moved on)."""
@@ -177,10 +181,7 @@ class DefinitionRegistry:
             if (name, version) not in self._forms:
                 self._load_stored_form(name, version)
             spec = self._forms[(name, version)]
-        key = (spec.name, spec.version)
-        if key not in self._validators:
-            self._validators[key] = FormValidator(spec)
-        return spec, self._validators[key]
+        return spec, self._validator(spec)
 
     def _load_stored_form(self, name: str, version: str) -> None:
         if self.db is None:

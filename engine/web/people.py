@@ -13,7 +13,13 @@ from engine.store import organizations as orgs
 from engine.store.models import Membership
 from engine.web.account import SIGNED_IN
 from engine.web.organization import current_membership
-from engine.web.people_changes import Errors, add_person, hand_over, remove_person
+from engine.web.people_changes import (
+    Errors,
+    add_person,
+    hand_over,
+    membership_or_404,
+    remove_person,
+)
 from engine.web.security import role_required
 from engine.web.services import services
 
@@ -52,7 +58,7 @@ def people() -> Page:
 def remove(user_id: int) -> Page:
     """Ask to confirm; on POST take the person off the organization."""
     mine = _require_manager(_mine())
-    target = _member(mine.organization_id, user_id)
+    target = membership_or_404(mine.organization_id, user_id)
     error = ""
     if request.method == "POST":
         error = remove_person(mine.organization_id, user_id)
@@ -75,7 +81,7 @@ def remove(user_id: int) -> Page:
 def hand_over_role(user_id: int) -> Page:
     """Ask to confirm; on POST make the person the account manager (you become a user)."""
     mine = _require_manager(_mine())
-    target = _member(mine.organization_id, user_id)
+    target = membership_or_404(mine.organization_id, user_id)
     error = ""
     if request.method == "POST":
         error = hand_over(mine.organization_id, user_id)
@@ -109,12 +115,3 @@ def _require_manager(mine: Membership) -> Membership:
     if mine.role != orgs.MANAGER:
         abort(403)
     return mine
-
-
-def _member(organization_id: int, user_id: int) -> Membership:
-    # Somebody of another organization is "not found": nobody learns who works elsewhere.
-    with services().db.reading() as session:
-        found = orgs.membership(session, user_id, organization_id)
-    if found is None:
-        abort(404)
-    return found

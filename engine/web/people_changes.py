@@ -5,13 +5,14 @@ Each change is one transaction; the emails it writes leave after the commit.
 
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.actions.account_mail import queue_invitation
 from engine.store import organizations as orgs
 from engine.store import users
-from engine.store.models import Organization, User
+from engine.store.models import Membership, Organization, User
 from engine.web.account_emails import account_mail
 from engine.web.outbox_hook import deliver_after_commit
 from engine.web.services import services
@@ -89,4 +90,16 @@ def _organization(session: Session, organization_id: int) -> Organization:
     found = session.get(Organization, organization_id)
     if found is None:
         raise orgs.MembershipError("That organization does not exist.")
+    return found
+
+
+def membership_or_404(organization_id: int, user_id: int) -> Membership:
+    """Return a person's membership of this organization; 404 when they do not work there.
+
+    Somebody of another organization is "not found": nobody learns who works elsewhere.
+    """
+    with services().db.reading() as session:
+        found = orgs.membership(session, user_id, organization_id)
+    if found is None:
+        abort(404)
     return found

@@ -10,9 +10,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from engine.store import organizations as orgs
-from engine.store.models import Membership, Organization
+from engine.store.models import Organization
 from engine.store.provider_search import search
-from engine.web.people_changes import Errors, add_person, hand_over, remove_person
+from engine.web.people_changes import (
+    Errors,
+    add_person,
+    hand_over,
+    membership_or_404,
+    remove_person,
+)
 from engine.web.security import role_required
 from engine.web.services import services
 
@@ -86,7 +92,7 @@ def set_status(organization_id: int) -> Page:
 def remove(organization_id: int, user_id: int) -> Page:
     """Ask to confirm; on POST take the person off the organization."""
     organization = _organization(organization_id)
-    target = _member(organization_id, user_id)
+    target = membership_or_404(organization_id, user_id)
     back = url_for("providers_admin.provider", organization_id=organization_id)
     error = ""
     if request.method == "POST":
@@ -110,7 +116,7 @@ def remove(organization_id: int, user_id: int) -> Page:
 def hand_over_role(organization_id: int, user_id: int) -> Page:
     """Ask to confirm; on POST make the person the organization's account manager."""
     organization = _organization(organization_id)
-    target = _member(organization_id, user_id)
+    target = membership_or_404(organization_id, user_id)
     back = url_for("providers_admin.provider", organization_id=organization_id)
     error = ""
     if request.method == "POST":
@@ -138,14 +144,6 @@ def hand_over_role(organization_id: int, user_id: int) -> Page:
 def _organization(organization_id: int) -> Organization:
     with services().db.reading() as session:
         found = session.get(Organization, organization_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _member(organization_id: int, user_id: int) -> Membership:
-    with services().db.reading() as session:
-        found = orgs.membership(session, user_id, organization_id)
     if found is None:
         abort(404)
     return found

@@ -5,19 +5,15 @@ revisions, versions, cancellation and the staff list of reports owed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.store import clock
 from engine.store.models import Application, AuditEvent, Obligation
-from tests.conftest import make_test_app
 from tests.web.helpers import (
     EVENT,
     fill_event,
@@ -30,16 +26,6 @@ from tests.web.helpers import (
 )
 
 LISTING_DAY = date(2027, 3, 1)  # the first date is Tuesday 16 March 2027
-
-
-@pytest.fixture
-def mail_app(database_url: str, tmp_path: Path, smtp_server: Any) -> Iterator[Flask]:
-    """An app whose email goes to a real SMTP server on this machine."""
-    app = make_test_app(
-        database_url, tmp_path, SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port
-    )
-    yield app
-    app.extensions["formflow"].db.dispose()
 
 
 def _state(app: Flask, application_id: int) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -20,22 +18,11 @@ from engine.store.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, make_password_tok
 from engine.store.users import verify_password
 from engine.web.account_emails import account_mail
 from engine.web.outbox_hook import deliver_after_commit
-from tests.conftest import make_test_app
 from tests.smtp_server import SmtpServer
 from tests.web.helpers import PASSWORD, make_user, post, sign_in, token
 
 NEW_PASSWORD = "a brand new pass phrase"
 LINK = re.compile(r"http://localhost(/auth/set-password/\S+)")
-
-
-@pytest.fixture
-def mail_app(database_url: str, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Flask]:
-    """An app whose mail goes to the real SMTP test server."""
-    application = make_test_app(
-        database_url, tmp_path, SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port
-    )
-    yield application
-    application.extensions["formflow"].db.dispose()
 
 
 def invite(app: Flask, name: str, email: str) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -13,22 +11,11 @@ from sqlalchemy import select
 
 from engine.store import organizations as orgs
 from engine.store.models import Organization, User
-from tests.conftest import make_test_app
 from tests.smtp_server import SmtpServer
 from tests.web.helpers import make_provider, make_user, post, sign_in, token
 
 MANAGER_A, USER_A, USER_B = "manager@a.example.org", "user@a.example.org", "user@b.example.org"
 BOTH = "both@example.org"
-
-
-@pytest.fixture
-def mail_app(database_url: str, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Flask]:
-    """An app whose mail goes to the real SMTP test server."""
-    application = make_test_app(
-        database_url, tmp_path, SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port
-    )
-    yield application
-    application.extensions["formflow"].db.dispose()
 
 
 def providers(app: Flask) -> tuple[int, int]:

@@ -6,19 +6,15 @@ until the event is reported."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.store import clock
 from engine.store.models import Application, AuditEvent, Obligation, OutboxMessage
-from tests.conftest import make_test_app
 from tests.web.helpers import fire, make_user, post, sign_in
 
 APPLICANT = "casey@helena-library.example.org"
@@ -71,16 +67,6 @@ APPLICATION: dict[str, dict[str, Any]] = {
     },
     "attestations": {"attest_714": "yes", "attest_215": "yes", "attest_216": "yes"},
 }
-
-
-@pytest.fixture
-def mail_app(database_url: str, tmp_path: Path, smtp_server: Any) -> Iterator[Flask]:
-    """An app whose email goes to a real SMTP server on this machine."""
-    app = make_test_app(
-        database_url, tmp_path, SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port
-    )
-    yield app
-    app.extensions["formflow"].db.dispose()
 
 
 def _application(app: Flask, application_id: int) -> Application:
