@@ -31,13 +31,18 @@ def render(
     """Render emails/<template>.txt; its first line is 'Subject: ...'."""
     app = ctx.application
     state = ctx.workflow.states[app.state]
+    outcome = ctx.outcome
+    transition = ctx.workflow.transition(outcome.trigger, outcome.source)
+    reason_label = transition.reason_label(outcome.reason) if transition and outcome.reason else ""
     text = ctx.emails.get_template(f"emails/{template}.txt").render(
         application=app,
         reference=f"{app.id:06d}",
         title=app.title or ctx.workflow.title,
         workflow=ctx.workflow,
         state=state,
-        comment=ctx.outcome.comment,
+        comment=outcome.comment,
+        reason=outcome.reason,
+        reason_label=reason_label,
         recipient=to,
         link=f"{ctx.base_url}/applications/{app.id}",
         site_name=ctx.site_name,

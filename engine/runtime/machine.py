@@ -69,13 +69,19 @@ class Attempt:
     forms: Mapping[str, FormValidator] = field(default_factory=dict)
     # Obligation name -> everything owed is met; for guards using obligations_met.
     obligations: Mapping[str, bool] = field(default_factory=dict)
+    # The reason chosen, for a transition that declares `reasons`.
+    reason: str = ""
+    # Why staff go ahead although a guard fails; only guards with `override` accept it.
+    override_reason: str = ""
 
 
 @dataclass(frozen=True)
 class Blocker:
     """Why a transition cannot fire now."""
 
-    kind: str  # role | guard | form | comment
+    # role | guard | override (a guard this actor may override with a reason) | form |
+    # comment | reason | state
+    kind: str
     message: str
     errors: tuple[AnswerError, ...] = ()
 
@@ -90,6 +96,10 @@ class Outcome:
     comment: str
     actions: tuple[ActionSpec, ...]
     due_on: date | None
+    reason: str = ""
+    # The messages of the guards that failed and were overridden, and why.
+    overridden: tuple[str, ...] = ()
+    override_reason: str = ""
 
 
 class Blocked(Exception):
@@ -112,15 +122,25 @@ def blockers(
 ) -> list[Blocker]:
     """Return why this transition cannot fire for this attempt (empty when it can)."""
     found: list[Blocker] = []
-    if not any(attempt.actor.plays(role) for role in transition.roles):
+    actor = attempt.actor
+    plays = any(actor.plays(role) for role in transition.roles)
+    # Guards are told apart by identity: their conditions need not be hashable.
+    overrides = [id(g) for g in transition.guards if any(actor.plays(r) for r in g.override)]
+    if not plays and not overrides:
         found.append(Blocker("role", "You are not allowed to do this."))
         return found
     if roles_only:
         return found
     ctx = Context(attempt.answers, attempt.today, None, attempt.calendar, attempt.obligations)
-    for guard in transition.guards:
-        if guard.when.evaluate(ctx) is not True:
+    failing = [g for g in transition.guards if g.when.evaluate(ctx) is not True]
+    for guard in failing:
+        if id(guard) not in overrides:
             found.append(Blocker("guard", guard.message))
+        elif not attempt.override_reason.strip():
+            found.append(Blocker("override", guard.message))
+    if not plays and not any(id(g) in overrides for g in failing):
+        # Someone allowed only to override acts only when there is something to override.
+        return [Blocker("role", "You are not allowed to do this.")]
     if transition.form is not None:
         validator = attempt.forms.get(transition.form)
         if validator is not None:
@@ -129,7 +149,21 @@ def blockers(
                 found.append(Blocker("form", "Some answers need to be fixed first.", tuple(errors)))
     if transition.comment == "required" and not attempt.comment.strip():
         found.append(Blocker("comment", "Write a comment to explain this decision."))
+    if transition.reasons and attempt.reason not in {r.value for r in transition.reasons}:
+        found.append(Blocker("reason", "Choose the reason for this decision."))
     return found
+
+
+def overridden(transition: TransitionSpec, attempt: Attempt) -> tuple[str, ...]:
+    """Return the messages of the guards this attempt goes past with its written reason."""
+    if not attempt.override_reason.strip():
+        return ()
+    ctx = Context(attempt.answers, attempt.today, None, attempt.calendar, attempt.obligations)
+    return tuple(
+        g.message
+        for g in transition.guards
+        if any(attempt.actor.plays(r) for r in g.override) and g.when.evaluate(ctx) is not True
+    )
 
 
 class WorkflowMachine:
@@ -164,7 +198,10 @@ class WorkflowMachine:
         for t in self.spec.transitions_from(state):
             if blockers(t, attempt, roles_only=True):
                 continue
-            result.append((t, blockers(t, attempt)))
+            found = blockers(t, attempt)
+            if any(b.kind == "role" for b in found):
+                continue  # offered only to override, and nothing needs overriding
+            result.append((t, found))
         return result
 
     def fire(self, state: str, trigger: str, attempt: Attempt) -> Outcome:
@@ -187,6 +224,7 @@ class WorkflowMachine:
             reasons = blockers(transition, attempt)
             raise Blocked(reasons or [Blocker("guard", "This action is not possible right now.")])
         dest = self.spec.states[transition.dest]
+        went_past = overridden(transition, attempt)
         return Outcome(
             trigger=trigger,
             source=state,
@@ -195,6 +233,9 @@ class WorkflowMachine:
             comment="" if transition.comment == "none" else attempt.comment.strip(),
             actions=transition.actions,
             due_on=due_date(dest, attempt.today, attempt.calendar),
+            reason=attempt.reason if transition.reasons else "",
+            overridden=went_past,
+            override_reason=attempt.override_reason.strip() if went_past else "",
         )
 
 

@@ -23,6 +23,7 @@ from engine.spec.model import (
     Guard,
     NewOrganization,
     ObligationSpec,
+    Option,
     PersonFields,
     StartSpec,
     StateSpec,
@@ -209,6 +210,12 @@ class _WorkflowBuilder:
                 (*path, "comment"),
                 "the system writes no comments, so a move 'by: system' cannot require one",
             )
+        if "system" in _as_tuple(raw["by"]) and "reasons" in raw:
+            self.error(
+                (*path, "reasons"),
+                "the system chooses no reasons, so a move 'by: system' cannot ask for one",
+                at_key=True,
+            )
         return TransitionSpec(
             trigger=trigger,
             label=raw.get("label", trigger.replace("_", " ").capitalize()),
@@ -218,6 +225,7 @@ class _WorkflowBuilder:
             form=raw.get("form"),
             guards=self._guards(raw, path, scope),
             comment=raw.get("comment", "none"),
+            reasons=tuple(Option(str(k), str(v)) for k, v in raw.get("reasons", {}).items()),
             actions=tuple(
                 self._action(action, (*path, "actions", i))
                 for i, action in enumerate(raw.get("actions", []))
@@ -238,7 +246,16 @@ class _WorkflowBuilder:
                 continue
             when = parse_located(self.source, guard["when"], (*at, "when"), scope, self.errors)
             if when is not None:
-                guards.append(Guard(when, guard["message"], self.source.at(at)))
+                override = _as_tuple(guard.get("override", []))
+                if override and "system" in _as_tuple(raw["by"]):
+                    # The worker never waits for anyone: nobody would see the refusal.
+                    self.error(
+                        (*at, "override"),
+                        "a move 'by: system' happens on its own when its guards hold, "
+                        "so nobody can override them; remove 'override'",
+                        at_key=True,
+                    )
+                guards.append(Guard(when, guard["message"], self.source.at(at), override))
         return tuple(guards)
 
     def _action(self, raw: Mapping[str, Any], path: JsonPath) -> ActionSpec:

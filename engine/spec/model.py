@@ -202,6 +202,8 @@ class Guard:
     when: Condition
     message: str
     where: Location | None = None
+    # Staff roles that may go ahead although the guard fails, giving a written reason.
+    override: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -302,6 +304,16 @@ class TransitionSpec:
     comment: str = "none"
     actions: tuple[ActionSpec, ...] = ()
     where: Location | None = None
+    # The reasons the person acting must choose one of (id and words), in file order.
+    reasons: tuple[Option, ...] = ()
+
+    def reason_label(self, reason: str) -> str:
+        """Return the words of one of this transition's reasons (the id if it is gone)."""
+        return next((r.label for r in self.reasons if r.value == reason), reason)
+
+    def override_roles(self) -> frozenset[str]:
+        """Return the roles that may override at least one of this transition's guards."""
+        return frozenset(role for g in self.guards for role in g.override)
 
 
 @dataclass(frozen=True)

@@ -143,10 +143,14 @@ def fire(
     today: date,
     calendar: Calendar,
     mail: Mail,
+    *,
+    reason: str = "",
+    override_reason: str = "",
 ) -> Outcome:
     """Judge and apply one trigger in the caller's transaction; raise Blocked or Conflict.
 
     `user` None means the system (the periodic worker): it plays only the role `system`.
+    `reason` is the id of the reason chosen; `override_reason` why staff go past a guard.
     """
     application = session.get(Application, application_id)
     if application is None:
@@ -165,6 +169,8 @@ def fire(
         calendar=calendar,
         forms=registry.validators_for(compiled),
         obligations=met_by_name(session, application.id) if compiled.workflow.obligations else {},
+        reason=reason,
+        override_reason=override_reason,
     )
     outcome = compiled.machine.fire(application.state, trigger, attempt)
     now = utcnow()
@@ -207,6 +213,9 @@ def fire(
             from_state=outcome.source,
             to_state=outcome.dest,
             comment=outcome.comment,
+            reason=outcome.reason,
+            overridden="\n".join(outcome.overridden),
+            override_reason=outcome.override_reason,
             workflow_version=application.workflow_version,
             form_version=application.form_version,
             snapshot_id=snapshot.id,

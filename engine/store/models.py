@@ -200,6 +200,11 @@ class AuditEvent(Base):
     from_state: Mapped[str | None] = mapped_column(String(100), nullable=True)
     to_state: Mapped[str] = mapped_column(String(100))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The reason chosen, for a transition that declares `reasons` (its id).
+    reason: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # A guard overridden by staff: its message, and the written reason for going ahead.
+    overridden: Mapped[str] = mapped_column(Text, default="", server_default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     workflow_version: Mapped[str] = mapped_column(String(64))
     form_version: Mapped[str] = mapped_column(String(64))
     snapshot_id: Mapped[int | None] = mapped_column(

@@ -30,6 +30,9 @@ def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, in
     svc = services()
     trigger = request.form.get("trigger", "")
     comment = request.form.get("comment", "")
+    # One set of reason buttons per transition that asks for one, named after it.
+    reason = request.form.get(f"reason-{trigger}", "")
+    override_reason = request.form.get("override_reason", "")
     try:
         expected = int(request.form.get("version", ""))
     except ValueError:
@@ -48,6 +51,8 @@ def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, in
                 today(),
                 svc.calendar,
                 mail_settings(),
+                reason=reason,
+                override_reason=override_reason,
             )
     except ops.Conflict as conflict:
         return (
@@ -61,6 +66,8 @@ def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, in
     deliver_after_commit()
     label = compiled.workflow.states[outcome.dest].label
     flash(f"Done. The application is now: {label}.", "success")
+    if outcome.overridden:
+        flash("Your reason for overriding the check is kept in the history.", "info")
     if is_staff() and application.owner_id != current_user.id:
         return redirect(url_for("review.application", application_id=application_id))
     return redirect(url_for("applicant.status", application_id=application_id))

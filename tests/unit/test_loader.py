@@ -628,6 +628,20 @@ BROKEN: list[tuple[str, int, int, str]] = [
         67,
         "the system writes no comments, so a move 'by: system' cannot require one",
     ),
+    (
+        "system_override.yaml",
+        16,
+        7,
+        "a move 'by: system' happens on its own when its guards hold, so nobody can override "
+        "them; remove 'override'",
+    ),
+    (
+        "system_reasons.yaml",
+        13,
+        5,
+        "the system chooses no reasons, so a move 'by: system' cannot ask for one",
+    ),
+    ("override_by_applicant.yaml", 16, 17, "'override' must be one of: reviewer, admin"),
 ]
 
 

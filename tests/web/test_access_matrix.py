@@ -79,6 +79,7 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/applications/{id}/obligations/{owed}", (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
     ("/review", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/obligations", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    ("/review/overrides", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/applications/{id}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/applications/{event}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/admin/outbox", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),

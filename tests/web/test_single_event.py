@@ -287,3 +287,71 @@ def test_a_waiting_application_can_be_withdrawn(app: Flask) -> None:
         assert fire(client, application_id, "withdraw").status_code == 302
     assert _application(app, application_id).state == "withdrawn"
     assert _owed(app, application_id) == []
+
+
+def test_a_reviewer_accepts_a_late_application_with_a_written_reason(
+    mail_app: Flask, smtp_server: Any
+) -> None:
+    app = mail_app
+    client = app.test_client()
+    application_id = _filled(app, client)
+    reviewer = _reviewer(app)
+    page = f"/review/applications/{application_id}"
+    # Saturday 7 March 2026 is too late; the applicant phoned and the agency agrees.
+    with clock.frozen_at(date(2026, 3, 7)):
+        shown = reviewer.get(page).get_data(as_text=True)
+        assert "Override the check: Send the application" in shown
+        assert REFUSED in shown
+        version = str(_application(app, application_id).version)
+        # Without a reason nothing moves.
+        response = post(
+            reviewer,
+            f"/applications/{application_id}/fire",
+            {"trigger": "submit", "version": version, "override_reason": " "},
+        )
+        assert response.status_code == 302
+        assert _application(app, application_id).state == "draft"
+        reason = "The venue cancelled; the event moved, phoned in on 6 March."
+        response = post(
+            reviewer,
+            f"/applications/{application_id}/fire",
+            {"trigger": "submit", "version": version, "override_reason": reason},
+        )
+        assert response.status_code == 302
+    application = _application(app, application_id)
+    assert application.state == "submitted"
+    with app.extensions["formflow"].db.reading() as session:
+        event = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.application_id == application_id, AuditEvent.trigger == "submit"
+            )
+        ).one()
+        assert (event.overridden, event.override_reason) == (REFUSED, reason)
+        assert event.actor is not None and event.actor.email == REVIEWER
+    # The applicant is told it was sent, and sees that a check was set aside, not why.
+    assert smtp_server.wait_for(1)[0].to == APPLICANT
+    status = client.get(f"/applications/{application_id}").get_data(as_text=True)
+    assert f"Agency staff went ahead although: {REFUSED}" in status
+    assert reason not in status
+    assert reason in reviewer.get(page).get_data(as_text=True)
+    # The report of overrides lists it, and only for its own kind of application.
+    report = reviewer.get("/review/overrides").get_data(as_text=True)
+    assert f"{application_id:06d}" in report and reason in report
+    other = reviewer.get("/review/overrides?workflow=event_report").get_data(as_text=True)
+    assert reason not in other and "No check has been overridden" in other
+
+
+def test_a_reviewer_is_not_offered_to_send_an_application_that_is_on_time(app: Flask) -> None:
+    client = app.test_client()
+    application_id = _filled(app, client)
+    reviewer = _reviewer(app)
+    with clock.frozen_at(date(2026, 3, 5)):
+        shown = reviewer.get(f"/review/applications/{application_id}").get_data(as_text=True)
+        assert "Override the check" not in shown
+        version = str(_application(app, application_id).version)
+        post(
+            reviewer,
+            f"/applications/{application_id}/fire",
+            {"trigger": "submit", "version": version, "override_reason": "Helping out"},
+        )
+    assert _application(app, application_id).state == "draft"
