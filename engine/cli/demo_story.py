@@ -207,6 +207,8 @@ class Story:
                 clock.today(),
                 self.svc.calendar,
                 mail_settings(),
+                reason=step.get("reason", ""),
+                override_reason=step.get("override", ""),
             )
         except Blocked as refused:
             raise DemoError(f"{application.title}: {step['do']} refused: {refused}") from refused

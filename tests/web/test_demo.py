@@ -12,7 +12,15 @@ from sqlalchemy import func, select, text
 
 from engine.cli.demo_story import DemoError, Story, read_demo, resolve
 from engine.store import clock
-from engine.store.models import Application, Base, Membership, Obligation, Organization, User
+from engine.store.models import (
+    Application,
+    AuditEvent,
+    Base,
+    Membership,
+    Obligation,
+    Organization,
+    User,
+)
 from engine.store.organizations import MANAGER
 from tests.web.helpers import token
 
@@ -46,7 +54,7 @@ def _signed_in(app: Flask, login: str, password: str) -> FlaskClient:
 
 def test_the_demo_is_a_living_system_loaded_once(app: Flask) -> None:
     output = _load(app)
-    assert "Demo data loaded: 13 accounts, 3 providers, 11 events" in output
+    assert "Demo data loaded: 15 accounts, 3 providers, 11 events" in output
     assert "(1 overdue)." in output
     assert "JRivers" in output and "demo-provider-1" in output
     today = clock.today()
@@ -69,6 +77,16 @@ def test_the_demo_is_a_living_system_loaded_once(app: Flask) -> None:
         )
         compiled = app.extensions["formflow"].registry.latest("event_report")
         assert states == set(compiled.workflow.states)
+        # Single events too, in every state; one was accepted late, with the reason kept.
+        singles = set(
+            session.scalars(select(Application.state).where(Application.workflow == "single_event"))
+        )
+        compiled = app.extensions["formflow"].registry.latest("single_event")
+        assert singles == set(compiled.workflow.states)
+        exceptions = session.scalars(
+            select(AuditEvent.override_reason).where(AuditEvent.overridden != "")
+        ).all()
+        assert len(exceptions) == 1 and "summer fires" in exceptions[0]
         overdue = session.scalars(
             select(Obligation).where(Obligation.status == "open", Obligation.due_on < today)
         ).all()
