@@ -294,3 +294,52 @@ class ObligationReminder(Base):
     # e.g. 'before7:2027-04-15', 'due:2027-04-15', 'overdue:2027-04-15'
     stage: Mapped[str] = mapped_column(String(60))
     sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Certificate(Base):
+    """One educator's certificate for one event, its printed details frozen when issued.
+
+    A PDF is drawn from `details` only, never from the event as it is now, so a later
+    change to the event cannot alter (or blank) a certificate already issued.
+    """
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("application_id", "sequence", name="uq_certificates_sequence"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    # The n-th certificate of its event: the number printed is '000123-0001'.
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    # The verification code printed and in the QR code: random, not guessable.
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    educator_name: Mapped[str] = mapped_column(String(200))
+    educator_email: Mapped[str] = mapped_column(String(254), index=True)
+    license_number: Mapped[str] = mapped_column(String(40), default="")
+    # The dates attended, ISO strings, each a date of the event.
+    attended: Mapped[list[str]] = mapped_column(JsonData, default=list)
+    units: Mapped[str] = mapped_column(String(20))
+    details: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class EducatorCode(Base):
+    """A one-time code emailed to an educator, to see the certificates sent to that address."""
+
+    __tablename__ = "educator_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    # A hash of the code: a copy of the database does not reveal codes still valid.
+    code_hash: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

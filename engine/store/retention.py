@@ -19,6 +19,7 @@ from engine.store.models import (
     AnswerSnapshot,
     Application,
     AuditEvent,
+    Certificate,
     Obligation,
     ObligationReminder,
     OutboxMessage,
@@ -108,7 +109,7 @@ def purge(
         delete(ObligationReminder).where(ObligationReminder.obligation_id.in_(owed))
     )
     count += int(result.rowcount)  # type: ignore[attr-defined]
-    for model in (OutboxMessage, AuditEvent, AnswerSnapshot, Obligation):
+    for model in (OutboxMessage, Certificate, AuditEvent, AnswerSnapshot, Obligation):
         result = session.execute(delete(model).where(model.application_id == application_id))
         count += int(result.rowcount)  # type: ignore[attr-defined]
     session.delete(application)

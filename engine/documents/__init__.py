@@ -1,0 +1,1 @@
+"""Documents made from stored data: certificate PDFs drawn from a layout."""
