@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import smtplib
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any, Protocol, TextIO
@@ -13,11 +14,22 @@ from typing import Any, Protocol, TextIO
 SEND_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email, made when the email is sent."""
+
+    filename: str
+    content_type: str  # e.g. application/pdf
+    data: bytes
+
+
 class Mailer(Protocol):
     """Something that sends one email or raises one of SEND_ERRORS."""
 
-    def send(self, to: str, subject: str, body: str) -> None:
-        """Send one plain-text email."""
+    def send(
+        self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
+    ) -> None:
+        """Send one plain-text email, with any files attached."""
 
 
 def _one_line(value: str) -> str:
@@ -25,8 +37,10 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
-    """Return a plain-text UTF-8 message with the usual headers."""
+def build_message(
+    sender: str, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
+) -> EmailMessage:
+    """Return a plain-text UTF-8 message with the usual headers and any attachments."""
     message = EmailMessage()
     message["From"] = _one_line(sender)
     message["To"] = _one_line(to)
@@ -34,6 +48,11 @@ def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid()
     message.set_content(body, charset="utf-8")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return message
 
 
@@ -58,9 +77,11 @@ class SmtpMailer:
         self.username = username
         self.password = password
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(
+        self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
+    ) -> None:
         """Send one plain-text email; raise smtplib.SMTPException or OSError on failure."""
-        message = build_message(self.sender, to, subject, body)
+        message = build_message(self.sender, to, subject, body, attachments)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.starttls:
                 smtp.starttls()
@@ -77,8 +98,10 @@ class ConsoleMailer:
         self.stream = stream
         self.sender = sender
 
-    def send(self, to: str, subject: str, body: str) -> None:
-        """Write the email to the stream."""
+    def send(
+        self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
+    ) -> None:
+        """Write the email to the stream (attachments by name and size)."""
         out = self.stream or sys.stdout
         rule = "-" * 72
         print(rule, file=out)
@@ -88,6 +111,8 @@ class ConsoleMailer:
         print(f"Subject: {_one_line(subject)}", file=out)
         print(file=out)
         print(body.rstrip("\n"), file=out)
+        for attachment in attachments:
+            print(f"[attached: {attachment.filename}, {len(attachment.data)} bytes]", file=out)
         print(rule, file=out, flush=True)
 
 

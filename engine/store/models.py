@@ -236,6 +236,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Files made when the email is sent, from stored data: e.g. [{"certificate": 12}].
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonData, nullable=True)
 
 
 class PurgeRecord(Base):

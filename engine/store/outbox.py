@@ -8,9 +8,10 @@ sent outside any transaction, so a slow SMTP server never holds a database lock.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
@@ -21,7 +22,10 @@ from engine.store.db import Database
 from engine.store.models import OutboxMessage
 
 if TYPE_CHECKING:
-    from engine.actions.mailer import Mailer
+    from engine.actions.mailer import Attachment, Mailer
+
+# Makes the files an email names (e.g. [{"certificate": 12}]) when it is sent.
+AttachmentSource = Callable[[Sequence[Mapping[str, Any]]], "list[Attachment]"]
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +53,20 @@ class _Claimed:
     subject: str
     body: str
     attempts: int
+    attachments: Sequence[Mapping[str, Any]] = ()
 
 
 def deliver_pending(
-    db: Database, mailer: Mailer, limit: int = 100, max_attempts: int = 5
+    db: Database,
+    mailer: Mailer,
+    limit: int = 100,
+    max_attempts: int = 5,
+    attachments: AttachmentSource | None = None,
 ) -> DeliveryReport:
-    """Send up to `limit` pending emails, oldest first; never send one row twice."""
+    """Send up to `limit` pending emails, oldest first; never send one row twice.
+
+    An email naming attachments is sent only with them: `attachments` makes the files.
+    """
     report = DeliveryReport()
     with db.reading() as session:
         ids = session.scalars(
@@ -69,7 +81,12 @@ def deliver_pending(
             report.skipped += 1
             continue
         try:
-            mailer.send(claimed.to, claimed.subject, claimed.body)
+            files = []
+            if claimed.attachments:
+                if attachments is None:
+                    raise LookupError("this email has attachments and no way to make them")
+                files = attachments(claimed.attachments)
+            mailer.send(claimed.to, claimed.subject, claimed.body, files)
         except SEND_ERRORS as error:
             # Network or server trouble is usually passing: try again on a later run.
             final = claimed.attempts >= max_attempts
@@ -148,9 +165,12 @@ def _claim(db: Database, message_id: int) -> _Claimed | None:
                 OutboxMessage.subject,
                 OutboxMessage.body,
                 OutboxMessage.attempts,
+                OutboxMessage.attachments,
             ).where(OutboxMessage.id == message_id)
         ).one()
-    return _Claimed(message_id, row.to_addr, row.subject, row.body, row.attempts)
+    return _Claimed(
+        message_id, row.to_addr, row.subject, row.body, row.attempts, row.attachments or ()
+    )
 
 
 def _finish(db: Database, message_id: int, status: str, error: str = "") -> None:

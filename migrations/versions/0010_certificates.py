@@ -75,6 +75,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_educator_codes")),
     )
     op.create_index(op.f("ix_educator_codes_email"), "educator_codes", ["email"], unique=False)
+    # Plain ALTER TABLE: batch mode would rebuild the outbox table on SQLite for nothing.
+    op.add_column("outbox", sa.Column("attachments", JSON, nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         # The function of migration 0007 judges by OLD.application_id.
         op.execute(
@@ -96,6 +98,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS certificates_kept ON certificates")
     else:
         op.execute("DROP TRIGGER IF EXISTS certificates_kept")
+    op.drop_column("outbox", "attachments")
     op.drop_index(op.f("ix_educator_codes_email"), table_name="educator_codes")
     op.drop_table("educator_codes")
     op.drop_index(op.f("ix_certificates_educator_email"), table_name="certificates")

@@ -116,7 +116,7 @@ def test_a_broken_message_fails_visibly_and_the_rest_go(
     real = smtp(smtp_server)
 
     class Picky:
-        def send(self, to: str, subject: str, body: str) -> None:
+        def send(self, to: str, subject: str, body: str, attachments: object = ()) -> None:
             if subject.endswith("0"):
                 raise RuntimeError("cannot render")
             real.send(to, subject, body)
@@ -137,7 +137,7 @@ def test_a_row_claimed_by_another_deliverer_is_skipped(
     inner: list[DeliveryReport] = []
 
     class Interloper:
-        def send(self, to: str, subject: str, body: str) -> None:
+        def send(self, to: str, subject: str, body: str, attachments: object = ()) -> None:
             if not inner:
                 inner.append(deliver_pending(db, real))
             real.send(to, subject, body)
@@ -230,7 +230,7 @@ def test_hook_never_raises(app: Flask) -> None:
         assert deliver_after_commit() == DeliveryReport(failed=1)
 
         class Exploding:
-            def send(self, to: str, subject: str, body: str) -> None:
+            def send(self, to: str, subject: str, body: str, attachments: object = ()) -> None:
                 raise RuntimeError("boom")
 
         app.extensions[MAILER_EXTENSION] = Exploding()
