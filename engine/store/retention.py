@@ -20,6 +20,7 @@ from engine.store.models import (
     Application,
     AuditEvent,
     Certificate,
+    CertificateBatch,
     Obligation,
     ObligationReminder,
     OutboxMessage,
@@ -109,7 +110,15 @@ def purge(
         delete(ObligationReminder).where(ObligationReminder.obligation_id.in_(owed))
     )
     count += int(result.rowcount)  # type: ignore[attr-defined]
-    for model in (OutboxMessage, Certificate, AuditEvent, AnswerSnapshot, Obligation):
+    # Batches are copies made from certificates, so they go with them.
+    for model in (
+        OutboxMessage,
+        CertificateBatch,
+        Certificate,
+        AuditEvent,
+        AnswerSnapshot,
+        Obligation,
+    ):
         result = session.execute(delete(model).where(model.application_id == application_id))
         count += int(result.rowcount)  # type: ignore[attr-defined]
     session.delete(application)

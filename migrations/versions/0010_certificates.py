@@ -75,6 +75,34 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_educator_codes")),
     )
     op.create_index(op.f("ix_educator_codes_email"), "educator_codes", ["email"], unique=False)
+    op.create_table(
+        "certificate_batches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("requested_by", sa.Integer(), nullable=True),
+        sa.Column("certificate_ids", JSON, nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_certificate_batches_application_id_applications"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["requested_by"], ["users.id"], name=op.f("fk_certificate_batches_requested_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_certificate_batches")),
+    )
+    op.create_index(
+        op.f("ix_certificate_batches_application_id"),
+        "certificate_batches",
+        ["application_id"],
+        unique=False,
+    )
     # Plain ALTER TABLE: batch mode would rebuild the outbox table on SQLite for nothing.
     op.add_column("outbox", sa.Column("attachments", JSON, nullable=True))
     if op.get_bind().dialect.name == "postgresql":
@@ -99,6 +127,8 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER IF EXISTS certificates_kept")
     op.drop_column("outbox", "attachments")
+    op.drop_index(op.f("ix_certificate_batches_application_id"), table_name="certificate_batches")
+    op.drop_table("certificate_batches")
     op.drop_index(op.f("ix_educator_codes_email"), table_name="educator_codes")
     op.drop_table("educator_codes")
     op.drop_index(op.f("ix_certificates_educator_email"), table_name="certificates")
