@@ -4,23 +4,36 @@ rest of the event's record."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
+from pathlib import Path
 
+import pypdf
 import pytest
 from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from engine.runtime.roster import Attendee
+from engine.spec.layout import load_layout
+from engine.store import certificate_batches as batches
 from engine.store import certificates as certs
 from engine.store import retention
-from engine.store.models import Application, AuditEvent, Certificate, User
+from engine.store.models import Application, AuditEvent, Certificate, CertificateBatch, User
 from tests.unit.test_retention import _backdate, _decided
 
 NOW = datetime(2026, 3, 18, 15)
 DAY_1, DAY_2 = date(2026, 3, 16), date(2026, 3, 17)
 EVENT = {"title": "Teaching with Primary Sources", "event_number": "000001"}
 VERIFY = "http://127.0.0.1:5000/verify"
+ROOT = Path(__file__).resolve().parents[2]
+FULL = {
+    "dates": "Monday 16 March 2026",
+    "location": "Helena",
+    "provider_name": "Big Sky Teacher Academy",
+    "provider_number": "RUP-0001",
+    "issue_date": "18 March 2026",
+}
 
 
 def _issue(app: Flask, application_id: int, *people: Attendee) -> list[tuple[str, str]]:
@@ -117,3 +130,49 @@ def test_certificates_are_kept_with_their_event(app: Flask) -> None:
         retention.purge(session, svc.registry, application_id, datetime.now(), "tester")
     with db.reading() as session:
         assert session.scalars(select(Certificate)).all() == []
+
+
+def test_a_batch_is_made_once_page_by_page_from_stored_details(app: Flask) -> None:
+    application_id = _decided(app)
+    people = [Attendee(f"Educator {i}", f"e{i}@example.org", "", (DAY_1,)) for i in range(60)]
+    _issue(app, application_id, *people)
+    svc = app.extensions["formflow"]
+    layout = load_layout(ROOT / "templates" / "certificates" / "certificate.yaml", ROOT / "static")
+    with svc.db.transaction() as session:
+        application = session.get(Application, application_id)
+        assert application is not None
+        # Every printed detail is stored on each certificate; the event's are filled here.
+        for certificate in certs.for_application(session, application_id):
+            certificate.details = {**FULL, **certificate.details}
+        revoked = certs.for_application(session, application_id)[0]
+        reviewer = session.scalar(select(User).where(User.email == "r@example.org"))
+        assert reviewer is not None
+        certs.revoke(session, revoked, reviewer, "Did not attend.", NOW)
+        batch_id = batches.request_batch(session, application, reviewer).id
+    assert batches.make_pending(svc.db, layout, ROOT / "static") == 1
+    # Already made: a second worker finds nothing to do.
+    assert batches.make_pending(svc.db, layout, ROOT / "static") == 0
+    with svc.db.reading() as session:
+        batch = session.get(CertificateBatch, batch_id)
+        assert batch is not None and (batch.status, batch.done, batch.error) == ("done", 59, "")
+        assert batch.pdf is not None
+        pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(batch.pdf)).pages]
+    assert len(pages) == 59
+    assert "Educator 0\n" not in pages[0] and "Educator 1\n" in pages[0]
+    assert "Educator 59\n" in pages[-1]
+
+
+def test_a_batch_missing_a_detail_fails_with_the_reason(app: Flask) -> None:
+    application_id = _decided(app)
+    _issue(app, application_id, AVERY)  # the event's details lack the provider, dates...
+    svc = app.extensions["formflow"]
+    layout = load_layout(ROOT / "templates" / "certificates" / "certificate.yaml", ROOT / "static")
+    with svc.db.transaction() as session:
+        application = session.get(Application, application_id)
+        assert application is not None
+        batch_id = batches.request_batch(session, application, None).id
+    batches.make_pending(svc.db, layout, ROOT / "static")
+    with svc.db.reading() as session:
+        batch = session.get(CertificateBatch, batch_id)
+        assert batch is not None and batch.status == "failed" and batch.pdf is None
+        assert "has no dates, issue_date, location, provider_name, provider_number" in batch.error

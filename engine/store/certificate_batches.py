@@ -1,0 +1,108 @@
+"""Many certificates in one PDF, made by the worker; the page asking for it shows progress.
+
+A batch fixes its certificates when it is asked for. The worker claims one pending
+batch at a time (a conditional UPDATE, so two workers never make the same one), draws it
+from the stored details, writing how many pages are done as it goes, then stores the
+file. A failure is kept with its reason, never left looking busy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+
+from engine.documents.certificate_pdf import MissingDetail, render_certificates
+from engine.spec.layout import LayoutSpec
+from engine.store.clock import utcnow
+from engine.store.db import Database
+from engine.store.models import Application, Certificate, CertificateBatch, User
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+# Progress is written every this many pages: often enough to watch, rarely enough to
+# cost nothing next to the drawing.
+PROGRESS_EVERY = 25
+
+
+def request_batch(session: Session, application: Application, by: User | None) -> CertificateBatch:
+    """Ask for a PDF of every valid certificate of an event, in the order they were issued."""
+    ids = list(
+        session.scalars(
+            select(Certificate.id)
+            .where(Certificate.application_id == application.id, Certificate.revoked_at.is_(None))
+            .order_by(Certificate.sequence)
+        )
+    )
+    batch = CertificateBatch(
+        application_id=application.id,
+        requested_by=None if by is None else by.id,
+        certificate_ids=ids,
+        status=PENDING,
+    )
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def make_pending(db: Database, layout: LayoutSpec, static_dir: Path, limit: int = 5) -> int:
+    """Make up to `limit` pending batches, oldest first; return how many were finished."""
+    with db.reading() as session:
+        ids = session.scalars(
+            select(CertificateBatch.id)
+            .where(CertificateBatch.status == PENDING)
+            .order_by(CertificateBatch.id)
+            .limit(limit)
+        ).all()
+    finished = 0
+    for batch_id in ids:
+        if _claim(db, batch_id):
+            _make(db, batch_id, layout, static_dir)
+            finished += 1
+    return finished
+
+
+def _claim(db: Database, batch_id: int) -> bool:
+    with db.transaction() as session:
+        result = session.execute(
+            update(CertificateBatch)
+            .where(CertificateBatch.id == batch_id, CertificateBatch.status == PENDING)
+            .values(status=RUNNING)
+            .execution_options(synchronize_session=False)
+        )
+        return isinstance(result, CursorResult) and result.rowcount == 1
+
+
+def _make(db: Database, batch_id: int, layout: LayoutSpec, static_dir: Path) -> None:
+    with db.reading() as session:
+        batch = session.get(CertificateBatch, batch_id)
+        assert batch is not None
+        wanted = list(batch.certificate_ids)
+        found = {
+            c.id: dict(c.details)
+            for c in session.scalars(select(Certificate).where(Certificate.id.in_(wanted)))
+        }
+
+    def progress(done: int) -> None:
+        if done % PROGRESS_EVERY == 0:
+            _update(db, batch_id, done=done)
+
+    try:
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise MissingDetail(f"{len(missing)} certificates no longer exist")
+        pdf = render_certificates(layout, [found[i] for i in wanted], static_dir, progress)
+    except MissingDetail as problem:
+        _update(db, batch_id, status=FAILED, error=str(problem), finished_at=utcnow())
+        return
+    _update(db, batch_id, status=DONE, done=len(wanted), pdf=pdf, finished_at=utcnow())
+
+
+def _update(db: Database, batch_id: int, **values: object) -> None:
+    with db.transaction() as session:
+        session.execute(
+            update(CertificateBatch)
+            .where(CertificateBatch.id == batch_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
