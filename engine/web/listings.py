@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, abort, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -31,6 +31,7 @@ from engine.web.services import services
 bp = Blueprint("listings", __name__)
 
 MAX_QUERY = 200
+# Rows per page of the table layout; the config key LISTING_PAGE_SIZE changes it.
 PAGE_SIZE = 50
 # The calendar shows this many items at most; the count says when more matched.
 CALENDAR_CAP = 200
@@ -74,12 +75,13 @@ def _table(every: list[ListedItem], query: ListingQuery) -> dict[str, Any]:
     found = search(every, query)
     if not query.text:
         found = by_last_day(found)
-    pages = max(1, -(-len(found) // PAGE_SIZE))
+    size = int(current_app.config.get("LISTING_PAGE_SIZE", PAGE_SIZE))
+    pages = max(1, -(-len(found) // size))
     number = request.args.get("page", "1")
     current = min(max(int(number) if number.isdigit() else 1, 1), pages)
-    start = (current - 1) * PAGE_SIZE
+    start = (current - 1) * size
     return {
-        "items": found[start : start + PAGE_SIZE],
+        "items": found[start : start + size],
         "total": len(found),
         "page_number": current,
         "pages": pages,
