@@ -69,8 +69,15 @@ def _in_range(item: ListedItem, start: date | None, end: date | None) -> bool:
 
 
 def by_last_day(items: Iterable[ListedItem]) -> list[ListedItem]:
-    """Return items with the most recent first, those without dates last."""
-    return sorted(items, key=lambda i: (i.last_day is None, -(i.last_day or date.min).toordinal()))
+    """Return items with the most recent first: still available, then by their last day."""
+
+    def last(item: ListedItem) -> date | None:
+        # A self-paced item with no end is available today: nothing is more recent.
+        if item.is_self_paced and item.available_until is None:
+            return date.max
+        return item.last_day
+
+    return sorted(items, key=lambda i: (last(i) is None, -(last(i) or date.min).toordinal()))
 
 
 def upcoming_by_month(items: Iterable[ListedItem], today: date) -> list[MonthOfItems]:
