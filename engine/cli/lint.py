@@ -27,9 +27,7 @@ def lint_command(paths: tuple[Path, ...]) -> None:
     _, help_problems = check_help(help_files(help_targets), help_placeholders(config))
     page_problems: list[DefinitionError] = []
     if not paths:  # the listing pages' words are checked with the shipped files
-        _, page_problems = check_listing_pages(
-            listing_pages_dir(config), help_placeholders(config)
-        )
+        _, page_problems = check_listing_pages(listing_pages_dir(config), help_placeholders(config))
     problems = sorted(problems + help_problems + page_problems)
     for problem in problems:
         click.echo(str(problem))

@@ -49,7 +49,9 @@ def build_listing(
     _check_page(raw["page"], template_dir, report)
     for i, state in enumerate(raw["states"]):
         if state not in states:
-            report((*_PATH, "states", i), f"there is no state '{state}'{did_you_mean(state, states)}")
+            report(
+                (*_PATH, "states", i), f"there is no state '{state}'{did_you_mean(state, states)}"
+            )
     provider = raw["provider"]
     if provider == PROVIDER_ORGANIZATION and organization is None:
         report(
@@ -121,9 +123,7 @@ class _TopQuestions:
             return None
         return found if _has_type(found, types, at, self.report) else None
 
-    def inner(
-        self, group: FieldSpec, name: str, types: tuple[str, ...], *path: str | int
-    ) -> None:
+    def inner(self, group: FieldSpec, name: str, types: tuple[str, ...], *path: str | int) -> None:
         """Check that a question inside a group exists with one of these types."""
         at: JsonPath = (*_PATH, *path)
         found = next((f for f in group.fields if f.id == name), None)

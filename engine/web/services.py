@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from flask import Flask, current_app
@@ -31,9 +31,7 @@ class Services:
     calendar: BusinessCalendar
     help: HelpLibrary
     # The words of the public listing pages (/events, /portal ...), by page name.
-    listing_pages: Mapping[str, ListingPage] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    listing_pages: Mapping[str, ListingPage] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def init_services(app: Flask) -> None:

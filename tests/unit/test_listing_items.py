@@ -144,7 +144,9 @@ def test_the_table_shows_the_most_recent_first() -> None:
         "Fluency routines",
         "Primary sources",
     ]
-    ended = _item(5, "Ended course", available_from=date(2026, 1, 1), available_until=date(2027, 3, 1))
+    ended = _item(
+        5, "Ended course", available_from=date(2026, 1, 1), available_until=date(2027, 3, 1)
+    )
     assert _titles(by_last_day([ITEMS[1], ended, ITEMS[0]])) == [
         "Fluency routines",
         "Ended course",
