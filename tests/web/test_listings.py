@@ -4,9 +4,11 @@ are all in, from both workflows that feed it; search, filters and honest counts.
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -186,3 +188,26 @@ def test_the_pages_list_many_events_page_by_page(database_url: str, tmp_path: Pa
     second = get(client, "/events?format=&page=2")
     assert rows_of(second) == ["Teaching with primary sources"]
     app.extensions["formflow"].db.dispose()
+
+
+def test_a_listing_page_named_like_another_page_stops_the_app(
+    database_url: str, tmp_path: Path
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("forms", "workflows", "templates"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    workflow = tmp_path / "workflows" / "portal_item.yaml"
+    workflow.write_text(workflow.read_text().replace("  page: portal\n", "  page: providers\n"))
+    shutil.copy(
+        root / "templates" / "listings" / "portal.md",
+        tmp_path / "templates" / "listings" / "providers.md",
+    )
+    with pytest.raises(
+        ValueError, match="the listing page 'providers' cannot have the address /providers"
+    ):
+        make_test_app(
+            database_url,
+            tmp_path,
+            DEFINITIONS_DIR=str(tmp_path),
+            TEMPLATE_DIR=str(tmp_path / "templates"),
+        )
