@@ -54,6 +54,9 @@ def page(name: str) -> str:
     if words is None or name not in page_names(svc.registry):
         abort(404)
     query, problems = _query()
+    if words.layout == "calendar":
+        # The calendar offers words and format only: other filters it does not show are ignored.
+        query, problems = ListingQuery(text=query.text, format=query.format), []
     now = today()
     with svc.db.reading() as session:
         every = listed_items(session, svc.registry, name, now, svc.calendar)
@@ -90,15 +93,17 @@ def _table(every: list[ListedItem], query: ListingQuery) -> dict[str, Any]:
 
 
 def _calendar(every: list[ListedItem], query: ListingQuery, now: date) -> dict[str, Any]:
-    found = search(every, query)[:CALENDAR_CAP]
-    months = upcoming_by_month(found, now)
-    catalogue = available_now(found, now)
+    found = search(every, query)
+    # Only what the calendar or the catalogue shows counts towards the cap.
+    shown = [i for i in found if i.dates_from(now) or (i.is_self_paced and i.available_on(now))]
+    months = upcoming_by_month(shown[:CALENDAR_CAP], now)
+    catalogue = available_now(shown[:CALENDAR_CAP], now)
     dated = len({item.application_id for month in months for item, _ in month.items})
     return {
         "months": months,
         "catalogue": catalogue,
         "dated": dated,
-        "capped": len(found) == CALENDAR_CAP,
+        "capped": len(shown) > CALENDAR_CAP,
     }
 
 

@@ -46,7 +46,7 @@ def _signed_in(app: Flask, login: str, password: str) -> FlaskClient:
 
 def test_the_demo_is_a_living_system_loaded_once(app: Flask) -> None:
     output = _load(app)
-    assert "Demo data loaded: 13 accounts, 3 providers, 11 events" in output
+    assert "Demo data loaded: 14 accounts, 3 providers, 11 events" in output
     assert "(1 overdue)." in output
     assert "JRivers" in output and "demo-provider-1" in output
     today = clock.today()
@@ -114,6 +114,8 @@ def test_the_demo_is_a_living_system_loaded_once(app: Flask) -> None:
     anyone = app.test_client()
     events = anyone.get("/events").get_data(as_text=True)
     assert "Structured Literacy Foundations for K-3 Teachers" in events
+    # A single event, shown with the organization named in its answers.
+    assert "Teaching with Primary Sources" in events and "Helena Public Library" in events
     assert "Formative Assessment" not in events  # its count is overdue: not findable yet
     assert "Trauma-Informed" not in events  # listed, not yet held
     portal = anyone.get("/portal").get_data(as_text=True)
