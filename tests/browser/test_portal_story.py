@@ -138,7 +138,9 @@ def test_portal_story(
         reviewer.go("/")
         reviewer.sign_in(reviewer_email, reviewer_password)
         decide(reviewer, refused, "Do not post")  # without a reason: refused
-        expect(reviewer.page.get_by_role("main")).to_contain_text("comment")
+        expect(reviewer.page.get_by_role("main")).to_contain_text(
+            "Write a comment to explain this decision."
+        )
         assert _states(app) == [(SALES, "submitted")]
         decide(reviewer, refused, "Do not post", REASON)
         assert _states(app) == [(SALES, "refused")]
