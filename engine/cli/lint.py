@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from engine.help.listing_pages import check_listing_pages
 from engine.help.topics import SUFFIX, check_help, help_files
+from engine.spec.errors import DefinitionError
 from engine.spec.loader import lint
-from engine.web.services import help_placeholders
+from engine.web.services import help_placeholders, listing_pages_dir
 
 
 @click.command("lint")
@@ -23,7 +25,10 @@ def lint_command(paths: tuple[Path, ...]) -> None:
     definitions = [p for p in targets if p.is_dir() or p.suffix != SUFFIX]
     problems = lint(definitions, Path(config["TEMPLATE_DIR"])) if definitions else []
     _, help_problems = check_help(help_files(help_targets), help_placeholders(config))
-    problems = sorted(problems + help_problems)
+    page_problems: list[DefinitionError] = []
+    if not paths:  # the listing pages' words are checked with the shipped files
+        _, page_problems = check_listing_pages(listing_pages_dir(config), help_placeholders(config))
+    problems = sorted(problems + help_problems + page_problems)
     for problem in problems:
         click.echo(str(problem))
     if problems:

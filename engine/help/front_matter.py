@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
-from engine.spec.yaml_source import parse_source
+from engine.spec.yaml_source import Source, parse_source
 
 FENCE = "---"
 _KEYS = ("title", "order", "summary")
@@ -40,26 +40,50 @@ class FrontMatter:
     body_line: int  # line of the file where the Markdown text starts (1-based)
 
 
-def split_help_file(text: str, file: str) -> tuple[FrontMatter | None, list[DefinitionError]]:
-    """Read the front matter of one help file; return it, or None and every problem."""
+@dataclass(frozen=True)
+class Fenced:
+    """The parsed YAML between the two '---' lines, and the Markdown text after them."""
+
+    source: Source
+    body: str
+    body_line: int  # line of the file where the Markdown text starts (1-based)
+
+
+def split_front_matter(
+    text: str, file: str, start: str = _START, keys: str = "title, order and summary"
+) -> tuple[Fenced | None, list[DefinitionError]]:
+    """Split a file into its front matter (parsed, as 'key: value' lines) and its text.
+
+    `start` says what the file should start with, for a file that does not; `keys` names
+    the keys its front matter holds.
+    """
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != FENCE:
-        return None, [DefinitionError(file, 1, 1, _START)]
+        return None, [DefinitionError(file, 1, 1, start)]
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
     if closing is None:
         message = "the front matter that starts on line 1 never ends: add a line '---' after it"
         return None, [DefinitionError(file, 1, 1, message)]
     raw = "".join(lines[1:closing])
     if not raw.strip():
-        return None, [DefinitionError(file, 1, 1, "the front matter is empty: " + _START)]
+        return None, [DefinitionError(file, 1, 1, "the front matter is empty: " + start)]
     try:
         source = parse_source(raw.encode("utf-8"), file)
     except DefinitionsInvalid as invalid:
-        return None, [_shifted(error) for error in invalid.errors]
+        return None, [shifted(error) for error in invalid.errors]
     if not isinstance(source.data, dict):
-        message = "the front matter must be 'key: value' lines: title, order and summary"
+        message = f"the front matter must be 'key: value' lines: {keys}"
         return None, [DefinitionError(file, 2, 1, message)]
-    errors = [_shifted(error) for error in _check_keys(source.data, source)]
+    return Fenced(source, "".join(lines[closing + 1 :]), closing + 2), []
+
+
+def split_help_file(text: str, file: str) -> tuple[FrontMatter | None, list[DefinitionError]]:
+    """Read the front matter of one help file; return it, or None and every problem."""
+    fenced, problems = split_front_matter(text, file)
+    if fenced is None:
+        return None, problems
+    source = fenced.source
+    errors = [shifted(error) for error in _check_keys(source.data, source)]
     if errors:
         return None, errors
     data = source.data
@@ -67,8 +91,8 @@ def split_help_file(text: str, file: str) -> tuple[FrontMatter | None, list[Defi
         title=data["title"].strip(),
         order=data["order"],
         summary=data["summary"].strip(),
-        body="".join(lines[closing + 1 :]),
-        body_line=closing + 2,
+        body=fenced.body,
+        body_line=fenced.body_line,
     )
     return front, []
 
@@ -98,6 +122,7 @@ def _check_keys(data: dict[Any, Any], source: Any) -> list[DefinitionError]:
     return errors
 
 
-def _shifted(error: DefinitionError) -> DefinitionError:
+def shifted(error: DefinitionError) -> DefinitionError:
+    """Move an error found in the front matter's YAML to its line in the whole file."""
     # The front matter's YAML starts on the file's second line, after the first '---'.
     return replace(error, line=error.line + 1)

@@ -12,6 +12,7 @@ from typing import Any
 
 from engine.spec.build_actions import new_organization, person_fields
 from engine.spec.build_form import form_scope, parse_located
+from engine.spec.build_listing import build_listing
 from engine.spec.build_obligations import build_obligations
 from engine.spec.conditions import Scope
 from engine.spec.errors import DefinitionError
@@ -117,6 +118,15 @@ class _WorkflowBuilder:
         )
         self._check_triggers(transitions)
         start = self._start(self.data.get("start", {}))
+        listing = build_listing(
+            self.source,
+            self.data.get("listing"),
+            form,
+            self.states,
+            self.data.get("organization"),
+            self.template_dir,
+            self.error,
+        )
         if not self.state_problems:
             self._check_flow(transitions)
         if self.errors:
@@ -135,6 +145,7 @@ class _WorkflowBuilder:
             organization=self.data.get("organization"),
             obligations=MappingProxyType(self.obligations),
             start=start,
+            listing=listing,
             where=self.source.at(()),
         )
         return WorkflowBuild(spec, self.errors)

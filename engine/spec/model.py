@@ -31,6 +31,8 @@ NOTIFY_TARGETS = ("applicant", "reviewers", "admins", "manager")
 # member: filed on behalf of the organization its starter works for, shared by its people;
 # chosen: about an organization picked when it starts (e.g. a request to join it).
 ORGANIZATION_MODES = ("member", "chosen")
+# `listing: provider: organization` shows the application's organization as the provider.
+PROVIDER_ORGANIZATION = "organization"
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -180,6 +182,58 @@ class StartSpec:
     check_similar_organizations: bool = False
     # The workflow each similar provider links to, to ask to join its account.
     ask_to_join: str | None = None
+
+
+@dataclass(frozen=True)
+class ListingDates:
+    """Where a listing finds an item's dates: a repeating group and questions inside it."""
+
+    group: str
+    date: str
+    units: str | None = None
+    times: str | None = None
+
+
+@dataclass(frozen=True)
+class ListingSelfPaced:
+    """Where a listing finds when a self-paced item is available, and its units."""
+
+    start: str
+    until: str | None = None
+    units: str | None = None
+
+
+@dataclass(frozen=True)
+class ListingContact:
+    """Which questions give the contact person shown with a listed item."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class ListingSpec:
+    """How a workflow's applications appear on a public page: the workflow key `listing:`."""
+
+    page: str
+    states: tuple[str, ...]
+    title: str
+    # PROVIDER_ORGANIZATION (the application's organization), or a question's id.
+    provider: str
+    description: str | None = None
+    format: str | None = None
+    dates: ListingDates | None = None
+    self_paced: ListingSelfPaced | None = None
+    location: str | None = None
+    link: str | None = None
+    contact: ListingContact | None = None
+    where: Location | None = None
+
+    @property
+    def provider_is_organization(self) -> bool:
+        """Tell whether the provider shown is the application's organization."""
+        return self.provider == PROVIDER_ORGANIZATION
 
 
 @dataclass(frozen=True)
@@ -334,6 +388,7 @@ class WorkflowSpec:
     organization: str | None = None
     obligations: Mapping[str, ObligationSpec] = field(default_factory=lambda: MappingProxyType({}))
     start: StartSpec = field(default_factory=StartSpec)
+    listing: ListingSpec | None = None
     where: Location | None = None
 
     def transitions_from(self, state: str) -> tuple[TransitionSpec, ...]:

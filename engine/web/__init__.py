@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         auth,
         directory,
         help,
+        listings,
         obligations,
         overrides,
         passwords,
@@ -49,6 +50,11 @@ def init_app(app: Flask) -> None:
         versions,
         admin,
         providers_admin,
+        # Last: its address /<page> must never hide another page's.
+        listings,
     ):
         app.register_blueprint(module.bp)
+    clashes = listings.check_routes(app, app.extensions["formflow"].registry)
+    if clashes:
+        raise ValueError("\n".join(clashes))
     register_commands(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from engine.store.listings import page_names
 from engine.web.security import public_route
 from engine.web.services import services
 
@@ -14,6 +15,11 @@ bp = Blueprint("public", __name__)
 @public_route
 def home() -> str:
     """Show what the service is and the applications one can start."""
-    registry = services().registry
+    svc = services()
+    registry = svc.registry
     workflows = [registry.latest(name).workflow for name in registry.workflow_names()]
-    return render_template("public/home.html", workflows=workflows)
+    # The public listing pages some workflow feeds (/events, /portal ...), by name.
+    listings = [
+        svc.listing_pages[n] for n in sorted(page_names(registry)) if n in svc.listing_pages
+    ]
+    return render_template("public/home.html", workflows=workflows, listings=listings)

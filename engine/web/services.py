@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from flask import Flask, current_app
 
+from engine.help.listing_pages import ListingPage, load_listing_pages
 from engine.help.topics import HelpLibrary, load_help
 from engine.runtime.calendar import BusinessCalendar, CalendarFileError, montana
 from engine.spec.errors import DefinitionsInvalid
@@ -28,6 +30,8 @@ class Services:
     registry: DefinitionRegistry
     calendar: BusinessCalendar
     help: HelpLibrary
+    # The words of the public listing pages (/events, /portal ...), by page name.
+    listing_pages: Mapping[str, ListingPage] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def init_services(app: Flask) -> None:
@@ -49,7 +53,11 @@ def init_services(app: Flask) -> None:
         raise
     help_topics = _help(app)
     app.extensions["formflow"] = Services(
-        db=db, registry=registry, calendar=calendar, help=help_topics
+        db=db,
+        registry=registry,
+        calendar=calendar,
+        help=help_topics,
+        listing_pages=_listing_pages(app),
     )
 
 
@@ -72,6 +80,23 @@ def _help(app: Flask) -> HelpLibrary:
             print(error, file=sys.stderr)
             raise
         return HelpLibrary()
+
+
+def listing_pages_dir(config: Mapping[str, Any]) -> Path:
+    """Return the folder of the listing pages' words: templates/listings/."""
+    return Path(config["TEMPLATE_DIR"]) / "listings"
+
+
+def _listing_pages(app: Flask) -> Mapping[str, ListingPage]:
+    # Like help files: broken page files stop the app loudly; `lint` still runs.
+    try:
+        return load_listing_pages(listing_pages_dir(app.config), help_placeholders(app.config))
+    except DefinitionsInvalid as error:
+        if _cli_command() not in _TOLERANT_COMMANDS:
+            print("The listing pages have problems; the app will not start:", file=sys.stderr)
+            print(error, file=sys.stderr)
+            raise
+        return MappingProxyType({})
 
 
 def services() -> Services:

@@ -22,7 +22,7 @@ def test_a_provider_reads_help_from_the_header(
     expect(page).to_have_title("Help | Montana Office of Public Instruction")
     expect(page.get_by_role("heading", level=1)).to_have_text("Help")
     topics = page.get_by_role("navigation", name="Help topics").get_by_role("link")
-    expect(topics).to_have_count(8)
+    expect(topics).to_have_count(9)
     expect(topics.first).to_have_text("The rules in plain words")
     axe_check(page)
 

@@ -288,6 +288,7 @@ def test_the_shipped_definitions_load_cleanly() -> None:
     assert sorted(definitions.workflows) == [
         "access_request",
         "event_report",
+        "portal_item",
         "provider_registration",
         "single_event",
     ]
@@ -295,6 +296,7 @@ def test_the_shipped_definitions_load_cleanly() -> None:
         "access_request",
         "certificate_count",
         "event_report",
+        "portal_item",
         "provider_registration",
         "single_event_application",
     ]

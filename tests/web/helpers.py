@@ -101,8 +101,10 @@ def fill_all(client: FlaskClient, application_id: int, **changes: Any) -> None:
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
 
 
-def fire(client: FlaskClient, application_id: int, trigger: str, comment: str = "") -> Any:
-    """Press a trigger button with the application's current version."""
+def fire(
+    client: FlaskClient, application_id: int, trigger: str, comment: str = "", **extra: str
+) -> Any:
+    """Press a trigger button with the application's current version (and any other fields)."""
     version = None
     for url in ("/review/applications/{}", "/applications/{}/check", "/applications/{}"):
         page = client.get(url.format(application_id)).get_data(as_text=True)
@@ -113,7 +115,7 @@ def fire(client: FlaskClient, application_id: int, trigger: str, comment: str = 
     return post(
         client,
         f"/applications/{application_id}/fire",
-        {"trigger": trigger, "version": version.group(1), "comment": comment},
+        {"trigger": trigger, "version": version.group(1), "comment": comment, **extra},
     )
 
 

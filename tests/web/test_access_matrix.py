@@ -44,6 +44,10 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/", (200, 200, 200, 200, 200, 200, 200, 200)),
     # The public provider directory: everyone, signed in or not.
     ("/providers", (200, 200, 200, 200, 200, 200, 200, 200)),
+    # The public listing pages that workflows' `listing:` name; any other name is 404.
+    ("/events", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/portal", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/no-such-listing", (404, 404, 404, 404, 404, 404, 404, 404)),
     ("/auth/login", (200, 200, 200, 200, 200, 200, 200, 200)),
     # Help is for everyone; a topic that has no file is 404 for everyone.
     ("/help", (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -264,6 +268,8 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/apply/provider_registration", (LOGIN, OK, OK, 403, 403, OK, OK, OK)),
     ("/apply/access_request", (LOGIN, OK, OK, 403, 403, OK, OK, OK)),
     ("/apply/event_report", (LOGIN, 403, 403, 403, 403, OK, OK, OK)),
+    # Only people who work for a provider send portal items.
+    ("/apply/portal_item", (LOGIN, 403, 403, 403, 403, OK, OK, OK)),
     ("/apply/single_event", (LOGIN, OK, OK, 403, 403, OK, OK, OK)),
     ("/applications/{id}/pages/organization", (LOGIN, OK, 404, 403, 403, 404, 404, 404)),
     ("/applications/{id}/fire", (LOGIN, OK, 404, OK, OK, 404, 404, 404)),

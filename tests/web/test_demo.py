@@ -128,6 +128,30 @@ def test_the_demo_is_a_living_system_loaded_once(app: Flask) -> None:
     owed = reviewer.get("/review/obligations").get_data(as_text=True)
     assert "Overdue" in owed and "Formative Assessment" in owed
 
+    # The public pages: reported events on /events; posted portal items on /portal.
+    anyone = app.test_client()
+    events = anyone.get("/events").get_data(as_text=True)
+    assert "Structured Literacy Foundations for K-3 Teachers" in events
+    # A single event, shown with the organization named in its answers.
+    assert "Lewis and Clark in the Helena Valley" in events and "Helena Public Library" in events
+    assert "Formative Assessment" not in events  # its count is overdue: not findable yet
+    assert "Trauma-Informed" not in events  # listed, not yet held
+    portal = anyone.get("/portal").get_data(as_text=True)
+    calendar = portal[portal.index('id="calendar"') : portal.index('id="catalogue"')]
+    catalogue = portal[portal.index('id="catalogue"') :]
+    assert "Number Talks Across the Grades" in calendar
+    assert "Rural School Leadership, a Self-Paced Course" in catalogue
+    for gone in ("Classroom Technology Showcase", "Summer Institute", "Coaching Webinar"):
+        assert gone not in portal  # refused, withdrawn, cancelled
+    assert "Multilingual Learners in Rural Classrooms" not in portal  # waiting for staff
+    with app.extensions["formflow"].db.reading() as session:
+        items = session.scalars(
+            select(Application.state).where(Application.workflow == "portal_item")
+        ).all()
+    assert sorted(items) == sorted(
+        ["posted", "posted", "refused", "withdrawn", "cancelled", "submitted"]
+    )
+
     before = _rows(app)
     assert "Demo data is already loaded." in _load(app)
     assert _rows(app) == before

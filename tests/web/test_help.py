@@ -26,6 +26,7 @@ TITLES_IN_ORDER = [
     "Changing an event",
     "Usernames and access to your provider",
     "Self-paced courses and virtual conferences",
+    "The Learning Opportunities Portal and the event finder",
 ]
 HELP_LINK = re.compile(r'<a[^>]*href="(/help/[a-z0-9-]+)"[^>]*>([^<]+)</a>')
 
