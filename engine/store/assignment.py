@@ -14,9 +14,11 @@ from engine.store.applications import Conflict
 from engine.store.models import Application, AuditEvent, User
 from engine.store.queue import STAFF_ROLES
 
-# The audit trigger of an assignment. The colon keeps it apart from every workflow
-# trigger (those are identifiers), and it never changes the state (from = to).
+# The audit triggers of an assignment. The colon keeps them apart from every workflow
+# trigger (those are identifiers); from_state = to_state, no snapshot and no comment, so
+# nothing that reads history for decisions or messages mistakes one for them.
 ASSIGN = "staff:assign"
+UNASSIGN = "staff:unassign"
 
 
 class NotStaff(Exception):
@@ -71,26 +73,17 @@ def assign(
     session.refresh(application)
     if assignee_id == expected:
         return False
-    previous = None if expected is None else session.get(User, expected)
     session.add(
         AuditEvent(
             application_id=application_id,
             actor_id=actor.id,
-            trigger=ASSIGN,
+            trigger=UNASSIGN if assignee_id is None else ASSIGN,
             from_state=application.state,
             to_state=application.state,
-            comment=_describe(assignee, previous),
+            assignee_id=assignee_id,
             workflow_version=application.workflow_version,
             form_version=application.form_version,
         )
     )
     session.flush()
     return True
-
-
-def _describe(assignee: User | None, previous: User | None) -> str:
-    """Say what happened, with names as they are now (the record keeps them so)."""
-    if assignee is not None:
-        return f"Assigned to {assignee.name or assignee.email}"
-    name = previous.name or previous.email if previous is not None else "someone"
-    return f"Unassigned (was {name})"

@@ -210,8 +210,12 @@ class AuditEvent(Base):
     snapshot_id: Mapped[int | None] = mapped_column(
         ForeignKey("answer_snapshots.id"), nullable=True
     )
+    # For an assignment (engine.store.assignment): whom it was given to; None for the rest
+    # and for "unassigned".
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])
+    assignee: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[assignee_id])
 
 
 class OutboxMessage(Base):

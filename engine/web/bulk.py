@@ -47,6 +47,9 @@ def _decide_one(item: Picked, trigger: str, comment: str) -> ItemResult:
             application = session.get(Application, item.application_id)
             if application is None:
                 return ItemResult(item.reference, item.application_id, False, "not found")
+            if application.version != item.version:
+                # Changed since the queue was shown: what was decided on may not hold.
+                raise ops.Conflict()
             flow = svc.registry.compiled(
                 application.workflow, application.workflow_version, application.form_version
             ).workflow
