@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, defer
 
 from engine.spec.model import StateSpec, TransitionSpec, WorkflowSpec
 from engine.store.definitions import DefinitionRegistry
@@ -196,6 +196,8 @@ def _query(
         .outerjoin(assignee, Application.assigned_to_id == assignee.id)
         .where(*conditions)
         .order_by(Application.state_entered_at, Application.id)
+        # A list never shows the answers; a long queue need not carry them.
+        .options(defer(Application.answers))
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from engine.store import applications as ops
@@ -25,6 +25,8 @@ from engine.web.services import services
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
+# Rows per page of the queue (the app's QUEUE_PAGE_SIZE setting overrides it).
+PAGE_SIZE = 100
 ASSIGNED_LABELS = ((ANYONE, "Anyone or nobody"), (ME, "Me"), (NOBODY, "Nobody"))
 
 
@@ -39,9 +41,19 @@ def queue() -> str:
     with svc.db.reading() as session:
         rows = find(session, svc.registry, wanted, current_user.id, now)
         staff = staff_members(session)
+    # The count and the CSV cover every match; the page shows one slice at a time.
+    size = int(current_app.config.get("QUEUE_PAGE_SIZE", PAGE_SIZE))
+    pages = max(1, -(-len(rows) // size))
+    raw_page = request.args.get("page", "1")
+    page = min(pages, int(raw_page)) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    shown = rows[(page - 1) * size : page * size]
     return render_template(
         "review/queue.html",
-        rows=rows,
+        rows=shown,
+        total=len(rows),
+        first=(page - 1) * size + 1,
+        page=page,
+        pages=pages,
         today=now,
         wanted=wanted,
         errors=parsed.errors,
@@ -50,7 +62,7 @@ def queue() -> str:
         states=state_choices(svc.registry, wanted.workflow),
         assigned_choices=ASSIGNED_LABELS,
         staff=staff,
-        decisions=decisions_for(rows),
+        decisions=decisions_for(shown),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from engine.store.assignment import ASSIGN, UNASSIGN
 from engine.store.models import Application, AuditEvent, User
+from tests.conftest import make_test_app
 from tests.web.helpers import (
     fill_all,
     fire,
@@ -128,6 +130,30 @@ def test_the_filter_form_narrows_the_queue_and_says_how_many_match(app: Flask) -
     page = client.get("/review?workflow=single_event").get_data(as_text=True)
     assert "0 applications match" in page and "Nothing matches these filters" in page
     assert 'href="/review">Clear filters</a>' in page
+
+
+def test_a_long_queue_is_shown_a_page_at_a_time_but_counted_and_exported_whole(
+    database_url: str, tmp_path: Path
+) -> None:
+    app = make_test_app(database_url, tmp_path, QUEUE_PAGE_SIZE=2)
+    try:
+        ids = _setup(app, "One Academy", "Two Academy", "Three Academy")
+        client = _reviewer(app)
+        refs = [f"{ids[name]:06d}" for name in ("One Academy", "Two Academy", "Three Academy")]
+        page = client.get("/review?q=academy").get_data(as_text=True)
+        assert _rows(page) == refs[:2]
+        assert "3 applications match" in page and "Showing 1 to 2 of 3, page 1 of 2." in page
+        assert "Download all 3 rows as CSV" in page and "Previous page" not in page
+        assert 'href="/review?page=2&amp;q=academy">Next page</a>' in page
+        page = client.get("/review?q=academy&page=2").get_data(as_text=True)
+        assert _rows(page) == refs[2:] and "Showing 3 to 3 of 3, page 2 of 2." in page
+        assert "Next page" not in page and "Previous page" in page
+        assert _rows(client.get("/review?q=academy&page=99").get_data(as_text=True)) == refs[2:]
+        assert _rows(client.get("/review?q=academy&page=x").get_data(as_text=True)) == refs[:2]
+        lines = list(csv.reader(io.StringIO(client.get("/review/export.csv?q=academy").text)))
+        assert [line[0] for line in lines[1:]] == refs
+    finally:
+        app.extensions["formflow"].db.dispose()
 
 
 def test_a_date_that_is_not_a_date_is_reported_and_not_applied(app: Flask) -> None:
