@@ -22,7 +22,7 @@ from engine.store.models import Application, AuditEvent, Certificate, User
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_LENGTH = 10  # 50 random bits: guessing one of even a million codes is hopeless
 _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
-REVOKE_TRIGGER = "revoke_certificate"
+REVOKE_TRIGGER = "certificate:revoke"
 
 
 class NotRevocable(Exception):

@@ -172,8 +172,13 @@ class Application(Base):
     keep_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     legal_hold_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The reviewer who has taken it on; changed only by engine.store.assignment.
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), nullable=True, index=True
+    )
 
-    owner: Mapped[User] = relationship(lazy="joined")
+    owner: Mapped[User] = relationship(lazy="joined", foreign_keys=[owner_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
 
 
 class AnswerSnapshot(Base):
@@ -211,8 +216,12 @@ class AuditEvent(Base):
     snapshot_id: Mapped[int | None] = mapped_column(
         ForeignKey("answer_snapshots.id"), nullable=True
     )
+    # For an assignment (engine.store.assignment): whom it was given to; None for the rest
+    # and for "unassigned".
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])
+    assignee: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[assignee_id])
 
 
 class OutboxMessage(Base):

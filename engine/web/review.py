@@ -2,69 +2,68 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
-from flask import Blueprint, render_template
-from sqlalchemy import select
-
-from engine.spec.model import StateSpec, WorkflowSpec
 from engine.store import applications as ops
 from engine.store import obligations as owed
-from engine.store.models import Application
+from engine.store.assignment import staff_members
+from engine.store.queue import (
+    ANYONE,
+    ME,
+    NOBODY,
+    decisions_for,
+    find,
+    state_choices,
+    workflow_choices,
+)
 from engine.web.cases import db_user, load_case, options_for, today
 from engine.web.form_view import answer_rows, diff_rows
+from engine.web.queue_args import filter_from, query_args
 from engine.web.security import role_required
 from engine.web.services import services
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-
-@dataclass(frozen=True)
-class QueueRow:
-    """One application waiting for staff."""
-
-    application: Application
-    workflow: WorkflowSpec
-    state: StateSpec
-    overdue: bool
-    waiting_since: date
+# Rows per page of the queue (the app's QUEUE_PAGE_SIZE setting overrides it).
+PAGE_SIZE = 100
+ASSIGNED_LABELS = ((ANYONE, "Anyone or nobody"), (ME, "Me"), (NOBODY, "Nobody"))
 
 
 @bp.get("")
 @role_required("reviewer", "admin")
 def queue() -> str:
-    """List applications waiting for a reviewer, oldest first, with due dates."""
+    """List applications as filtered (by default: waiting for staff), oldest first."""
     svc = services()
     now = today()
-    rows = []
+    parsed = filter_from(request.args)
+    wanted = parsed.wanted
     with svc.db.reading() as session:
-        # Only states where staff act now, in SQL; each row is then checked on its own version.
-        staff_states = {
-            t_source
-            for name in svc.registry.workflow_names()
-            for t in svc.registry.latest(name).workflow.transitions
-            if set(t.roles) & {"reviewer", "admin"}
-            for t_source in t.sources
-        }
-        candidates = session.scalars(
-            select(Application)
-            .where(Application.state.in_(staff_states))
-            .order_by(Application.state_entered_at, Application.id)
-        )
-        for a in candidates:
-            compiled = svc.registry.compiled(a.workflow, a.workflow_version, a.form_version)
-            state = compiled.workflow.states[a.state]
-            waiting_on_staff = any(
-                r in ("reviewer", "admin")
-                for t in compiled.workflow.transitions_from(a.state)
-                for r in t.roles
-            )
-            if not waiting_on_staff:
-                continue
-            overdue = a.due_on is not None and a.due_on < now
-            rows.append(QueueRow(a, compiled.workflow, state, overdue, a.state_entered_at.date()))
-    return render_template("review/queue.html", rows=rows, today=now)
+        rows = find(session, svc.registry, wanted, current_user.id, now)
+        staff = staff_members(session)
+    # The count and the CSV cover every match; the page shows one slice at a time.
+    size = int(current_app.config.get("QUEUE_PAGE_SIZE", PAGE_SIZE))
+    pages = max(1, -(-len(rows) // size))
+    raw_page = request.args.get("page", "1")
+    page = min(pages, int(raw_page)) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    shown = rows[(page - 1) * size : page * size]
+    return render_template(
+        "review/queue.html",
+        rows=shown,
+        total=len(rows),
+        first=(page - 1) * size + 1,
+        page=page,
+        pages=pages,
+        today=now,
+        wanted=wanted,
+        errors=parsed.errors,
+        args=query_args(wanted),
+        workflows=workflow_choices(svc.registry),
+        states=state_choices(svc.registry, wanted.workflow),
+        assigned_choices=ASSIGNED_LABELS,
+        staff=staff,
+        decisions=decisions_for(shown),
+    )
 
 
 @bp.get("/applications/<int:application_id>")
@@ -83,6 +82,8 @@ def application(application_id: int) -> str:
         ]
         changes = ops.changes_since_request(session, compiled, app_row)
         owing = owed.for_application(session, application_id)
+        staff = staff_members(session)
+        assignee = app_row.assigned_to  # loaded while the session is open
     diff = diff_rows(compiled.form, changes[0], changes[1]) if changes else None
     return render_template(
         "review/application.html",
@@ -96,4 +97,6 @@ def application(application_id: int) -> str:
         diff=diff,
         pages=answer_rows(compiled.form, app_row.answers, today(), svc.calendar),
         overdue=app_row.due_on is not None and app_row.due_on < today(),
+        staff=staff,
+        assignee=assignee,
     )

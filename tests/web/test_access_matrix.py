@@ -84,6 +84,8 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/review", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/obligations", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/overrides", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    # The queue as CSV: staff only.
+    ("/review/export.csv", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/applications/{id}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/applications/{event}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/admin/outbox", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
@@ -126,6 +128,9 @@ POST_ROUTES = [
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
     "/applications/{event}/obligations/{owed}",
+    "/review/applications/{id}/assign",
+    "/review/assign",
+    "/review/decide",
     "/admin/outbox/1/send-again",
 ]
 # Any id fits a route's pattern when checking that the matrix covers every route.
@@ -278,6 +283,11 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     # Staff read reports; only the provider files them.
     ("/applications/{event}/obligations/{owed}", (LOGIN, 404, 404, 403, 403, OK, OK, 404)),
     ("/admin/outbox/1/send-again", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
+    # Assigning and deciding in bulk: staff only (an empty form is refused as incomplete).
+    ("/review/applications/{id}/assign", (LOGIN, 403, 403, OK, OK, 403, 403, 403)),
+    ("/review/applications/{event}/assign", (LOGIN, 403, 403, OK, OK, 403, 403, 403)),
+    ("/review/assign", (LOGIN, 403, 403, OK, OK, 403, 403, 403)),
+    ("/review/decide", (LOGIN, 403, 403, OK, OK, 403, 403, 403)),
     ("/organization/people/{member_a}/remove", (LOGIN, 404, 404, 404, 404, OK, 403, 403)),
     (
         "/admin/providers/{org_a}/people/{member_a}/remove",
