@@ -10,14 +10,15 @@ from flask import Flask, current_app
 from engine.help.listing_pages import check_listing_pages
 from engine.help.topics import SUFFIX, check_help, help_files
 from engine.spec.errors import DefinitionError
+from engine.spec.layout import check_layouts
 from engine.spec.loader import lint
-from engine.web.services import help_placeholders, listing_pages_dir
+from engine.web.services import help_placeholders, layouts_dir, listing_pages_dir, static_dir
 
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def lint_command(paths: tuple[Path, ...]) -> None:
-    """Check form, workflow and help files (default: the shipped ones)."""
+    """Check form, workflow, help and layout files (default: the shipped ones)."""
     config = current_app.config
     root = Path(config["DEFINITIONS_DIR"])
     targets = list(paths) or [root / "forms", root / "workflows"]
@@ -28,6 +29,9 @@ def lint_command(paths: tuple[Path, ...]) -> None:
     page_problems: list[DefinitionError] = []
     if not paths:  # the listing pages' words are checked with the shipped files
         _, page_problems = check_listing_pages(listing_pages_dir(config), help_placeholders(config))
+        # ... and so are the certificate layouts.
+        _, layout_problems = check_layouts(layouts_dir(config), static_dir(current_app))
+        page_problems += layout_problems
     problems = sorted(problems + help_problems + page_problems)
     for problem in problems:
         click.echo(str(problem))

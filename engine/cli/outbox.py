@@ -18,11 +18,13 @@ group = AppGroup("outbox", help="Deliver and inspect outgoing email.")
 def deliver(limit: int) -> None:
     """Send pending emails with the configured mailer and print what happened."""
     config = current_app.config
+    svc = services()
     report = store.deliver_pending(
-        services().db,
+        svc.db,
         mailer_from_config(config),
         limit=limit,
         max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 5)),
+        attachments=svc.certificate_files(),
     )
     click.echo(str(report))
 

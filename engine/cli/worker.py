@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from engine.actions.mailer import mailer_from_config
+from engine.store import certificate_batches as batches
 from engine.store import clock
 from engine.store.automatic import fire_automatic
 from engine.store.outbox import deliver_pending, fail_interrupted
@@ -48,12 +49,21 @@ def obligation_reminders() -> str:
 def deliver_outbox() -> str:
     """Send pending email, retrying what failed before."""
     config = current_app.config
+    svc = services()
     report = deliver_pending(
-        services().db,
+        svc.db,
         mailer_from_config(config),
         max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 5)),
+        attachments=svc.certificate_files(),
     )
     return str(report)
+
+
+def certificate_batches() -> str:
+    """Make the PDFs of many certificates that people asked for, page by page."""
+    svc = services()
+    made = batches.make_pending(svc.db, svc.registry, svc.layouts, svc.static_dir)
+    return f"Made {made}."
 
 
 def fail_interrupted_mail() -> str:
@@ -68,6 +78,7 @@ JOBS: dict[str, Callable[[], str]] = {
     "automatic_moves": automatic_moves,
     "obligation_periods": obligation_periods,
     "obligation_reminders": obligation_reminders,
+    "certificate_batches": certificate_batches,
     "fail_interrupted_mail": fail_interrupted_mail,
     "deliver_outbox": deliver_outbox,
 }

@@ -51,7 +51,10 @@ class RowProblem:
 
 
 def read_csv(
-    text: str, event_dates: Sequence[date], completed: tuple[date, date] | None = None
+    text: str,
+    event_dates: Sequence[date],
+    completed: tuple[date, date] | None = None,
+    later: Sequence[date] = (),
 ) -> tuple[list[Attendee], list[RowProblem]]:
     """Check a CSV roster; return the attendees, or no attendees and every problem."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -73,24 +76,26 @@ def read_csv(
         )
     if not entries:
         return [], [RowProblem(2, "the file names the columns but lists no attendee")]
-    return check_rows(entries, event_dates, completed)
+    return check_rows(entries, event_dates, completed, later)
 
 
 def check_rows(
     entries: Iterable[tuple[int, dict[str, str]]],
     event_dates: Sequence[date],
     completed: tuple[date, date] | None = None,
+    later: Sequence[date] = (),
 ) -> tuple[list[Attendee], list[RowProblem]]:
     """Check rows (line, {name, email, license_number, dates}); all good, or every problem.
 
     `event_dates` are the dates an educator may have attended; a self-paced course has
     none and gives `completed` instead, the first and last day it could be completed.
+    `later` are the event's dates still to come, which nobody can have attended yet.
     """
     attendees: list[Attendee] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     for line, row in entries:
-        found = _row_problems(row, event_dates, completed)
+        found = _row_problems(row, event_dates, completed, later)
         email = row.get("email", "").strip().lower()
         if email and email in seen:
             found.append(f"{email} is already on row {seen[email]}; list each educator once")
@@ -104,7 +109,7 @@ def check_rows(
                 name=" ".join(row["name"].split()),
                 email=email,
                 license_number=row.get("license_number", "").strip(),
-                attended=_dates(row.get("dates", ""), event_dates, completed)[0],
+                attended=_dates(row.get("dates", ""), event_dates, completed, later)[0],
             )
         )
     return ([], problems) if problems else (attendees, [])
@@ -134,7 +139,10 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[RowProblem]]:
 
 
 def _row_problems(
-    row: dict[str, str], event_dates: Sequence[date], completed: tuple[date, date] | None
+    row: dict[str, str],
+    event_dates: Sequence[date],
+    completed: tuple[date, date] | None,
+    later: Sequence[date],
 ) -> list[str]:
     found = []
     if not row.get("name", "").strip():
@@ -148,12 +156,15 @@ def _row_problems(
         found.append(f"'{email}' is not an email address, like name@example.org")
     if len(row.get("license_number", "")) > 40:
         found.append("the license number is longer than 40 characters")
-    found.extend(_dates(row.get("dates", ""), event_dates, completed)[1])
+    found.extend(_dates(row.get("dates", ""), event_dates, completed, later)[1])
     return found
 
 
 def _dates(
-    raw: str, event_dates: Sequence[date], completed: tuple[date, date] | None
+    raw: str,
+    event_dates: Sequence[date],
+    completed: tuple[date, date] | None,
+    later: Sequence[date],
 ) -> tuple[tuple[date, ...], list[str]]:
     words = [w.strip() for w in re.split(r"[;,]|\s+and\s+", raw) if w.strip()]
     if not words:
@@ -177,6 +188,10 @@ def _dates(
                     f"{completed[0].isoformat()} to {completed[1].isoformat()}"
                 )
             chosen.append(day)
+        elif day in later:
+            problems.append(
+                f"{day.isoformat()} has not happened yet; issue its certificates after it"
+            )
         elif day not in event_dates:
             listed = ", ".join(d.isoformat() for d in event_dates)
             problems.append(f"{day.isoformat()} is not a date of this event ({listed})")

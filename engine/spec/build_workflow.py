@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from engine.spec.build_actions import new_organization, person_fields
+from engine.spec.build_certificates import build_certificates
 from engine.spec.build_form import form_scope, parse_located
 from engine.spec.build_listing import build_listing
 from engine.spec.build_obligations import build_obligations
@@ -127,6 +128,14 @@ class _WorkflowBuilder:
             self.template_dir,
             self.error,
         )
+        certificates = build_certificates(
+            self.data.get("certificates"),
+            listing,
+            self.states,
+            self.data.get("organization"),
+            self.template_dir,
+            self.error,
+        )
         if not self.state_problems:
             self._check_flow(transitions)
         if self.errors:
@@ -146,6 +155,7 @@ class _WorkflowBuilder:
             obligations=MappingProxyType(self.obligations),
             start=start,
             listing=listing,
+            certificates=certificates,
             where=self.source.at(()),
         )
         return WorkflowBuild(spec, self.errors)

@@ -85,6 +85,22 @@ class LayoutSpec:
         return frozenset(d for item in self.items for d in item.details())
 
 
+def check_layouts(
+    folder: Path, static_dir: Path
+) -> tuple[dict[str, LayoutSpec], list[DefinitionError]]:
+    """Load every layout in a folder; return the good ones and every problem of the rest."""
+    layouts: dict[str, LayoutSpec] = {}
+    errors: list[DefinitionError] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            layout = load_layout(path, static_dir)
+        except DefinitionsInvalid as invalid:
+            errors.extend(invalid.errors)
+            continue
+        layouts[layout.name] = layout
+    return layouts, sorted(errors)
+
+
 def load_layout(path: Path, static_dir: Path) -> LayoutSpec:
     """Read and check one layout file; raise DefinitionsInvalid listing every problem."""
     source = read_source(path)

@@ -213,6 +213,18 @@ class ListingContact:
 
 
 @dataclass(frozen=True)
+class CertificatesSpec:
+    """Certificates of attendance for a workflow's events: the workflow key `certificates:`."""
+
+    # The states in which attendees may be listed and certificates issued.
+    states: tuple[str, ...]
+    # The layout file: templates/certificates/<layout>.yaml.
+    layout: str
+    # What is printed as the provider's number: None for the organization's own number.
+    provider_number: str | None = None
+
+
+@dataclass(frozen=True)
 class ListingSpec:
     """How a workflow's applications appear on a public page: the workflow key `listing:`."""
 
@@ -389,6 +401,7 @@ class WorkflowSpec:
     obligations: Mapping[str, ObligationSpec] = field(default_factory=lambda: MappingProxyType({}))
     start: StartSpec = field(default_factory=StartSpec)
     listing: ListingSpec | None = None
+    certificates: CertificatesSpec | None = None
     where: Location | None = None
 
     def transitions_from(self, state: str) -> tuple[TransitionSpec, ...]:

@@ -8,6 +8,7 @@ file. A failure is kept with its reason, never left looking busy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import CursorResult, select, update
@@ -15,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from engine.documents.certificate_pdf import MissingDetail, render_certificates
 from engine.spec.layout import LayoutSpec
+from engine.store.certificate_files import layout_for
 from engine.store.clock import utcnow
 from engine.store.db import Database
+from engine.store.definitions import DefinitionRegistry
 from engine.store.models import Application, Certificate, CertificateBatch, User
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
@@ -45,7 +48,13 @@ def request_batch(session: Session, application: Application, by: User | None) -
     return batch
 
 
-def make_pending(db: Database, layout: LayoutSpec, static_dir: Path, limit: int = 5) -> int:
+def make_pending(
+    db: Database,
+    registry: DefinitionRegistry,
+    layouts: Mapping[str, LayoutSpec],
+    static_dir: Path,
+    limit: int = 5,
+) -> int:
     """Make up to `limit` pending batches, oldest first; return how many were finished."""
     with db.reading() as session:
         ids = session.scalars(
@@ -57,7 +66,7 @@ def make_pending(db: Database, layout: LayoutSpec, static_dir: Path, limit: int 
     finished = 0
     for batch_id in ids:
         if _claim(db, batch_id):
-            _make(db, batch_id, layout, static_dir)
+            _make(db, batch_id, registry, layouts, static_dir)
             finished += 1
     return finished
 
@@ -73,15 +82,26 @@ def _claim(db: Database, batch_id: int) -> bool:
         return isinstance(result, CursorResult) and result.rowcount == 1
 
 
-def _make(db: Database, batch_id: int, layout: LayoutSpec, static_dir: Path) -> None:
-    with db.reading() as session:
-        batch = session.get(CertificateBatch, batch_id)
-        assert batch is not None
-        wanted = list(batch.certificate_ids)
-        found = {
-            c.id: dict(c.details)
-            for c in session.scalars(select(Certificate).where(Certificate.id.in_(wanted)))
-        }
+def _make(
+    db: Database,
+    batch_id: int,
+    registry: DefinitionRegistry,
+    layouts: Mapping[str, LayoutSpec],
+    static_dir: Path,
+) -> None:
+    try:
+        with db.reading() as session:
+            batch = session.get(CertificateBatch, batch_id)
+            assert batch is not None
+            wanted = list(batch.certificate_ids)
+            found = {
+                c.id: dict(c.details)
+                for c in session.scalars(select(Certificate).where(Certificate.id.in_(wanted)))
+            }
+            layout = layout_for(session, registry, layouts, batch.application_id)
+    except MissingDetail as problem:
+        _update(db, batch_id, status=FAILED, error=str(problem), finished_at=utcnow())
+        return
 
     def progress(done: int) -> None:
         if done % PROGRESS_EVERY == 0:

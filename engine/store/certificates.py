@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -47,8 +47,8 @@ def shown_code(code: str) -> str:
 def issue(
     session: Session,
     application: Application,
-    attendees: Iterable[Attendee],
-    units: Mapping[Attendee, str],
+    attendees: Sequence[Attendee],
+    own: Mapping[Attendee, Mapping[str, str]],
     details: Mapping[str, str],
     by: User | None,
     now: datetime,
@@ -56,8 +56,9 @@ def issue(
 ) -> list[Certificate]:
     """Issue one certificate per attendee, numbered after the event's last, in one go.
 
-    `details` are the event's printed details; `verify_base` the address of the public
-    verification page, to which each certificate's code is added.
+    `details` are the event's printed details, `own` each attendee's (their dates and
+    units); `verify_base` is the address of the public verification page, to which
+    each certificate's code is added.
     """
     # Lock the event row so two people issuing at once do not take the same numbers.
     session.execute(
@@ -82,12 +83,12 @@ def issue(
             educator_email=attendee.email,
             license_number=attendee.license_number,
             attended=[d.isoformat() for d in attendee.attended],
-            units=units[attendee],
+            units=own[attendee]["units"],
             details={
                 **details,
+                **own[attendee],
                 "educator_name": attendee.name,
                 "license_number": attendee.license_number,
-                "units": units[attendee],
                 "number": number,
                 "code": shown_code(code),
                 "verify_url": f"{verify_base.rstrip('/')}/{code}",

@@ -27,11 +27,13 @@ def app_mailer() -> Mailer:
 def deliver_after_commit() -> DeliveryReport | None:
     """Deliver pending mail now; log any failure (None), since the change is already saved."""
     try:
+        svc = services()
         return deliver_pending(
-            services().db,
+            svc.db,
             app_mailer(),
             limit=REQUEST_LIMIT,
             max_attempts=int(current_app.config.get("MAIL_MAX_ATTEMPTS", 5)),
+            attachments=svc.certificate_files(),
         )
     except Exception:
         # The person's change committed; a mail or database hiccup here must not turn

@@ -14,7 +14,10 @@ from flask import Flask, current_app
 from engine.help.listing_pages import ListingPage, load_listing_pages
 from engine.help.topics import HelpLibrary, load_help
 from engine.runtime.calendar import BusinessCalendar, CalendarFileError, montana
+from engine.spec.build_certificates import LAYOUTS_FOLDER
 from engine.spec.errors import DefinitionsInvalid
+from engine.spec.layout import LayoutSpec, check_layouts
+from engine.store.certificate_files import CertificateFiles
 from engine.store.db import Database
 from engine.store.definitions import DefinitionRegistry
 
@@ -32,6 +35,13 @@ class Services:
     help: HelpLibrary
     # The words of the public listing pages (/events, /portal ...), by page name.
     listing_pages: Mapping[str, ListingPage] = field(default_factory=lambda: MappingProxyType({}))
+    # Certificate layouts by name, and the folder their fonts are found in.
+    layouts: Mapping[str, LayoutSpec] = field(default_factory=lambda: MappingProxyType({}))
+    static_dir: Path = Path("static")
+
+    def certificate_files(self) -> CertificateFiles:
+        """Return what makes certificate PDFs attached to outgoing email."""
+        return CertificateFiles(self.db, self.registry, self.layouts, self.static_dir)
 
 
 def init_services(app: Flask) -> None:
@@ -58,6 +68,8 @@ def init_services(app: Flask) -> None:
         calendar=calendar,
         help=help_topics,
         listing_pages=_listing_pages(app),
+        layouts=_layouts(app),
+        static_dir=static_dir(app),
     )
 
 
@@ -97,6 +109,26 @@ def _listing_pages(app: Flask) -> Mapping[str, ListingPage]:
             print(error, file=sys.stderr)
             raise
         return MappingProxyType({})
+
+
+def static_dir(app: Flask) -> Path:
+    """Return the app's static folder, where certificate fonts are found."""
+    return Path(app.static_folder or "static")
+
+
+def layouts_dir(config: Mapping[str, Any]) -> Path:
+    """Return the folder of the certificate layouts: templates/certificates/."""
+    return Path(config["TEMPLATE_DIR"]) / LAYOUTS_FOLDER
+
+
+def _layouts(app: Flask) -> Mapping[str, LayoutSpec]:
+    # Like definitions: a broken layout stops the app loudly; `lint` still runs.
+    layouts, errors = check_layouts(layouts_dir(app.config), static_dir(app))
+    if errors and _cli_command() not in _TOLERANT_COMMANDS:
+        print("The certificate layouts have problems; the app will not start:", file=sys.stderr)
+        print(DefinitionsInvalid(errors), file=sys.stderr)
+        raise DefinitionsInvalid(errors)
+    return MappingProxyType(layouts)
 
 
 def services() -> Services:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -14,26 +15,30 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from engine.actions.mailer import mailer_from_config
 from engine.runtime.roster import Attendee
-from engine.spec.layout import load_layout
+from engine.spec.layout import LayoutSpec, load_layout
 from engine.store import certificate_batches as batches
+from engine.store import certificate_issue as issuing
 from engine.store import certificates as certs
-from engine.store import retention
-from engine.store.models import Application, AuditEvent, Certificate, CertificateBatch, User
+from engine.store import clock, retention
+from engine.store.models import (
+    Application,
+    AuditEvent,
+    Certificate,
+    CertificateBatch,
+    OutboxMessage,
+    User,
+)
+from engine.store.outbox import deliver_pending
 from tests.unit.test_retention import _backdate, _decided
+from tests.web.helpers import listed_event, make_provider, make_user, sign_in, start_event
 
 NOW = datetime(2026, 3, 18, 15)
 DAY_1, DAY_2 = date(2026, 3, 16), date(2026, 3, 17)
 EVENT = {"title": "Teaching with Primary Sources", "event_number": "000001"}
 VERIFY = "http://127.0.0.1:5000/verify"
 ROOT = Path(__file__).resolve().parents[2]
-FULL = {
-    "dates": "Monday 16 March 2026",
-    "location": "Helena",
-    "provider_name": "Big Sky Teacher Academy",
-    "provider_number": "RUP-0001",
-    "issue_date": "18 March 2026",
-}
 
 
 def _issue(app: Flask, application_id: int, *people: Attendee) -> list[tuple[str, str]]:
@@ -42,13 +47,21 @@ def _issue(app: Flask, application_id: int, *people: Attendee) -> list[tuple[str
         assert application is not None
         by = session.scalar(select(User).where(User.email == "r@example.org"))
         issued = certs.issue(
-            session, application, people, {p: "3" for p in people}, EVENT, by, NOW, VERIFY
+            session,
+            application,
+            people,
+            {p: {"units": "3"} for p in people},
+            EVENT,
+            by,
+            NOW,
+            VERIFY,
         )
         return [(c.number, c.code) for c in issued]
 
 
 AVERY = Attendee("Avery Johnson", "avery@example.org", "MT-1", (DAY_1, DAY_2))
 BLAKE = Attendee("Blake Lee", "blake@example.org", "", (DAY_2,))
+AVERY_2027 = Attendee("Avery Johnson", "avery@example.org", "MT-1", (date(2027, 3, 16),))
 
 
 def test_numbers_follow_on_per_event_and_codes_are_random(app: Flask) -> None:
@@ -132,26 +145,89 @@ def test_certificates_are_kept_with_their_event(app: Flask) -> None:
         assert session.scalars(select(Certificate)).all() == []
 
 
-def test_a_batch_is_made_once_page_by_page_from_stored_details(app: Flask) -> None:
-    application_id = _decided(app)
-    people = [Attendee(f"Educator {i}", f"e{i}@example.org", "", (DAY_1,)) for i in range(60)]
-    _issue(app, application_id, *people)
+def _listed_and_issued(app: Flask, people: list[Attendee]) -> int:
+    """A listed event of 16-17 March 2027, its certificates issued on 18 March."""
+    event_id = listed_event(app, app.test_client())
     svc = app.extensions["formflow"]
-    layout = load_layout(ROOT / "templates" / "certificates" / "certificate.yaml", ROOT / "static")
     with svc.db.transaction() as session:
-        application = session.get(Application, application_id)
+        application = session.get(Application, event_id)
         assert application is not None
-        # Every printed detail is stored on each certificate; the event's are filled here.
-        for certificate in certs.for_application(session, application_id):
-            certificate.details = {**FULL, **certificate.details}
-        revoked = certs.for_application(session, application_id)[0]
-        reviewer = session.scalar(select(User).where(User.email == "r@example.org"))
-        assert reviewer is not None
-        certs.revoke(session, revoked, reviewer, "Did not attend.", NOW)
-        batch_id = batches.request_batch(session, application, reviewer).id
-    assert batches.make_pending(svc.db, layout, ROOT / "static") == 1
+        event = issuing.event_for(session, svc.registry, application, date(2027, 3, 18))
+        assert event is not None
+        issuing.issue_for(session, event, people, None, date(2027, 3, 18), NOW, VERIFY)
+    return event_id
+
+
+def _layouts() -> dict[str, LayoutSpec]:
+    return {
+        "certificate": load_layout(
+            ROOT / "templates" / "certificates" / "certificate.yaml", ROOT / "static"
+        )
+    }
+
+
+def test_issuing_prints_the_event_as_listed_and_each_educator_s_own_dates(app: Flask) -> None:
+    both, second = (date(2027, 3, 16), date(2027, 3, 17)), (date(2027, 3, 17),)
+    event_id = _listed_and_issued(
+        app,
+        [
+            Attendee("Avery Johnson", "avery@example.org", "MT-1", both),
+            Attendee("Blake Lee", "blake@example.org", "", second),
+        ],
+    )
+    with app.extensions["formflow"].db.reading() as session:
+        avery, blake = certs.for_application(session, event_id)
+    common = {
+        "title": "Reading coaching cycles",
+        "location": "Helena High School library, 1300 Billings Avenue, Helena",
+        "provider_name": "Big Sky Teacher Academy",
+        "event_number": f"{event_id:06d}",
+        "issue_date": "18 March 2027",
+    }
+    assert {k: avery.details[k] for k in common} == common
+    assert avery.details["provider_number"].startswith("RUP-")
+    assert (avery.details["dates"], avery.details["units"], avery.units) == (
+        "16 March 2027 and 17 March 2027",
+        "12",
+        "12",
+    )
+    assert (blake.details["dates"], blake.details["units"]) == ("17 March 2027", "6")
+
+
+def test_an_event_still_in_draft_issues_nothing(app: Flask) -> None:
+    client = app.test_client()
+    make_user(app, "jordan@bigsky.example.org")
+    make_provider(app, "Big Sky Teacher Academy", "jordan@bigsky.example.org")
+    sign_in(client, "jordan@bigsky.example.org")
+    with clock.frozen_at(date(2027, 3, 1)):
+        event_id = start_event(client)
+    svc = app.extensions["formflow"]
+    with svc.db.transaction() as session:
+        application = session.get(Application, event_id)
+        assert application is not None
+        event = issuing.event_for(session, svc.registry, application, date(2027, 3, 18))
+        assert event is not None and not event.open
+        with pytest.raises(issuing.NotIssuable, match="while the event is: Draft"):
+            issuing.issue_for(session, event, [AVERY], None, date(2027, 3, 18), NOW, VERIFY)
+
+
+def test_a_batch_is_made_once_page_by_page_from_stored_details(app: Flask) -> None:
+    people = [
+        Attendee(f"Educator {i}", f"e{i}@example.org", "", (date(2027, 3, 16),)) for i in range(60)
+    ]
+    event_id = _listed_and_issued(app, people)
+    svc = app.extensions["formflow"]
+    with svc.db.transaction() as session:
+        application = session.get(Application, event_id)
+        assert application is not None
+        revoked = certs.for_application(session, event_id)[0]
+        manager = session.scalar(select(User).where(User.email == "jordan@bigsky.example.org"))
+        assert manager is not None
+        certs.revoke(session, revoked, manager, "Did not attend.", NOW)
+        batch_id = batches.request_batch(session, application, manager).id
+    assert batches.make_pending(svc.db, svc.registry, _layouts(), ROOT / "static") == 1
     # Already made: a second worker finds nothing to do.
-    assert batches.make_pending(svc.db, layout, ROOT / "static") == 0
+    assert batches.make_pending(svc.db, svc.registry, _layouts(), ROOT / "static") == 0
     with svc.db.reading() as session:
         batch = session.get(CertificateBatch, batch_id)
         assert batch is not None and (batch.status, batch.done, batch.error) == ("done", 59, "")
@@ -159,20 +235,55 @@ def test_a_batch_is_made_once_page_by_page_from_stored_details(app: Flask) -> No
         pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(batch.pdf)).pages]
     assert len(pages) == 59
     assert "Educator 0\n" not in pages[0] and "Educator 1\n" in pages[0]
-    assert "Educator 59\n" in pages[-1]
+    assert "Educator 59\n" in pages[-1] and "and earned 6 renewal units." in pages[-1]
 
 
 def test_a_batch_missing_a_detail_fails_with_the_reason(app: Flask) -> None:
-    application_id = _decided(app)
-    _issue(app, application_id, AVERY)  # the event's details lack the provider, dates...
+    event_id = _listed_and_issued(app, [AVERY_2027])
     svc = app.extensions["formflow"]
-    layout = load_layout(ROOT / "templates" / "certificates" / "certificate.yaml", ROOT / "static")
     with svc.db.transaction() as session:
-        application = session.get(Application, application_id)
+        application = session.get(Application, event_id)
         assert application is not None
+        # As if stored by a faulty version: the certificate lost its title.
+        certificate = certs.for_application(session, event_id)[0]
+        certificate.details = {**certificate.details, "title": ""}
         batch_id = batches.request_batch(session, application, None).id
-    batches.make_pending(svc.db, layout, ROOT / "static")
+    batches.make_pending(svc.db, svc.registry, _layouts(), ROOT / "static")
     with svc.db.reading() as session:
         batch = session.get(CertificateBatch, batch_id)
         assert batch is not None and batch.status == "failed" and batch.pdf is None
-        assert "has no dates, issue_date, location, provider_name, provider_number" in batch.error
+        assert batch.error == f"{event_id:06d}-0001 has no title: no PDF was made"
+
+
+def test_an_email_carries_its_certificate_made_when_it_is_sent(
+    mail_app: Flask, smtp_server: Any
+) -> None:
+    event_id = _listed_and_issued(mail_app, [AVERY_2027])
+    svc = mail_app.extensions["formflow"]
+    with svc.db.transaction() as session:
+        certificate = certs.for_application(session, event_id)[0]
+        for refs in ([{"certificate": certificate.id}], [{"invoice": 1}]):
+            session.add(
+                OutboxMessage(
+                    application_id=event_id,
+                    template="certificate",
+                    to_addr=AVERY_2027.email,
+                    subject="Your certificate",
+                    body="Attached.",
+                    attachments=refs,
+                )
+            )
+    mailer = mailer_from_config(mail_app.config)
+    report = deliver_pending(svc.db, mailer, attachments=svc.certificate_files())
+    assert (report.sent, report.failed) == (1, 1)
+    smtp_server.wait_for(2)  # the event's "listed" email went first
+    [received] = [m for m in smtp_server.messages if m.subject == "Your certificate"]
+    [attachment] = list(received.message.iter_attachments())
+    assert attachment.get_filename() == f"certificate-{event_id:06d}-0001.pdf"
+    text = pypdf.PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text()
+    assert "Avery Johnson" in text and certs.shown_code(certificate.code) in text
+    with svc.db.reading() as session:
+        failed = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.status == "failed")
+        ).one()
+        assert "unknown attachment" in failed.last_error

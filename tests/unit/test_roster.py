@@ -88,3 +88,11 @@ def test_a_self_paced_course_takes_the_completion_date_within_its_availability()
     ]
     _, problems = check_rows([(1, {"name": "A B", "email": "a@example.org"})], (), available)
     assert problems == [RowProblem(1, "the date of completion is missing")]
+
+
+def test_a_date_still_to_come_cannot_have_been_attended() -> None:
+    row = {"name": "A B", "email": "a@example.org", "dates": "2026-03-17"}
+    _, problems = check_rows([(2, row)], ONE_DAY, later=(date(2026, 3, 17),))
+    assert problems == [
+        RowProblem(2, "2026-03-17 has not happened yet; issue its certificates after it")
+    ]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.store import clock
 from engine.store import organizations as orgs
 from engine.store.models import User
 from engine.store.users import create_user
@@ -189,3 +191,14 @@ def make_provider(app: Flask, name: str, manager: str, *members: str) -> int:
             orgs.invite(session, organization, name=user.name, email=email, role=role)
         session.flush()
         return organization.id
+
+
+def listed_event(app: Flask, client: FlaskClient, day: date = date(2027, 3, 1)) -> int:
+    """Sign in Big Sky's account manager, report EVENT (16-17 March 2027) and list it."""
+    make_user(app, "jordan@bigsky.example.org")
+    make_provider(app, "Big Sky Teacher Academy", "jordan@bigsky.example.org")
+    sign_in(client, "jordan@bigsky.example.org")
+    with clock.frozen_at(day):
+        event_id = start_event(client)
+        assert fire(client, event_id, "list").status_code == 302
+    return event_id
