@@ -199,3 +199,13 @@ def test_a_layout_naming_a_missing_font_file_says_which(tmp_path: Path) -> None:
     assert "there is no font file static/uswds/fonts/source-sans-pro/sourcesanspro-regulr" in (
         error.message
     )
+
+
+def test_the_layout_example_of_the_yaml_reference_loads(tmp_path: Path) -> None:
+    reference = (ROOT / "docs" / "yaml-reference.md").read_text()
+    start = reference.index("```yaml\n# example: layout\n") + len("```yaml\n")
+    example = reference[start : reference.index("```", start)]
+    path = tmp_path / "certificate.yaml"
+    path.write_text(example)
+    layout = load_layout(path, STATIC)
+    assert layout.details() == {"educator_name", "verify_url"}
