@@ -210,7 +210,9 @@ def test_choices_for_the_form(queue: Queue) -> None:
         ("approved", "Approved"),
     ]
     every = dict(state_choices(queue.registry))
-    assert every["submitted"] == "Waiting for the account manager / Waiting for a decision"
+    assert every["submitted"] == (
+        "Waiting for the account manager / Waiting for the agency / Waiting for a decision"
+    )
 
 
 def test_bulk_decisions_are_the_union_over_the_rows(queue: Queue) -> None:
