@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
         review,
         switcher,
         versions,
+        workflows_admin,
     )
     from engine.web.filters import init_filters
     from engine.web.security import init_security
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
         versions,
         admin,
         providers_admin,
+        workflows_admin,
         # Last: its address /<page> must never hide another page's.
         listings,
     ):

@@ -89,6 +89,10 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/review/applications/{id}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/applications/{event}", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/admin/outbox", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
+    # The workflows and their diagrams: staff.
+    ("/admin/workflows", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    ("/admin/workflows/event_report", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
+    ("/admin/workflows/no_such_workflow", (LOGIN, 403, 403, 404, 404, 403, 403, 403)),
     ("/admin/outbox/1", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
     ("/admin/users", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
     # The people of the provider one works for now: 404 for people who work for none,
