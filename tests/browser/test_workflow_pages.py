@@ -27,3 +27,17 @@ def test_a_reviewer_reads_each_workflow_as_a_diagram(
     expect(row).to_contain_text("(staff may override: reviewer)")
     context.close()
     axe_check.assert_clean()
+
+
+def test_anyone_reads_the_rules_of_a_service(
+    live_server: LiveServer, chromium_browser: Browser, axe_check: AxeCheck
+) -> None:
+    context = chromium_browser.new_context()
+    story = Story(context.new_page(), live_server.url, axe_check)
+    story.go("/")
+    story.link("The rules of each service")
+    story.link("Learning Opportunities Portal item")
+    expect(story.heading()).to_have_text("Learning Opportunities Portal item: the rules")
+    expect(story.page.get_by_text("Decided within 5 business days.")).to_be_visible()
+    context.close()
+    axe_check.assert_clean()

@@ -44,6 +44,10 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/", (200, 200, 200, 200, 200, 200, 200, 200)),
     # The public provider directory: everyone, signed in or not.
     ("/providers", (200, 200, 200, 200, 200, 200, 200, 200)),
+    # The rule book of each service: public.
+    ("/rules", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/rules/single_event", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/rules/no_such_workflow", (404, 404, 404, 404, 404, 404, 404, 404)),
     # The public listing pages that workflows' `listing:` name; any other name is 404.
     ("/events", (200, 200, 200, 200, 200, 200, 200, 200)),
     ("/portal", (200, 200, 200, 200, 200, 200, 200, 200)),
