@@ -11,7 +11,7 @@ from engine.help.listing_pages import check_listing_pages
 from engine.help.topics import SUFFIX, check_help, help_files
 from engine.spec.errors import DefinitionError
 from engine.spec.layout import check_layouts
-from engine.spec.loader import lint
+from engine.spec.loader import lint_deep
 from engine.web.services import help_placeholders, layouts_dir, listing_pages_dir, static_dir
 
 
@@ -24,7 +24,7 @@ def lint_command(paths: tuple[Path, ...]) -> None:
     targets = list(paths) or [root / "forms", root / "workflows"]
     help_targets = list(paths) or [Path(config["HELP_DIR"])]
     definitions = [p for p in targets if p.is_dir() or p.suffix != SUFFIX]
-    problems = lint(definitions, Path(config["TEMPLATE_DIR"])) if definitions else []
+    problems = lint_deep(definitions, Path(config["TEMPLATE_DIR"])) if definitions else []
     _, help_problems = check_help(help_files(help_targets), help_placeholders(config))
     page_problems: list[DefinitionError] = []
     if not paths:  # the listing pages' words are checked with the shipped files

@@ -50,6 +50,14 @@ def lint(paths: list[Path], template_dir: Path) -> list[DefinitionError]:
     return sorted(_check(definition_files(paths), template_dir)[1])
 
 
+def lint_deep(paths: list[Path], template_dir: Path) -> list[DefinitionError]:
+    """Check definitions like lint, then, if they load, check how they work together."""
+    from engine.spec.deep_lint import deep_lint  # deep_lint builds on this module
+
+    definitions, errors = _check(definition_files(paths), template_dir)
+    return sorted(errors) if errors else deep_lint(definitions)
+
+
 def definition_files(paths: Iterable[Path]) -> list[Path]:
     """Expand folders into their YAML files: their own, and those of forms/ and workflows/."""
     files: list[Path] = []
