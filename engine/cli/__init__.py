@@ -7,7 +7,17 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Add every command group to the app's CLI."""
-    from engine.cli import db, definitions, demo, lint, outbox, retention, users, worker
+    from engine.cli import (
+        db,
+        definitions,
+        demo,
+        lint,
+        outbox,
+        retention,
+        scenarios,
+        users,
+        worker,
+    )
 
-    for module in (db, definitions, demo, lint, outbox, retention, users, worker):
+    for module in (db, definitions, demo, lint, outbox, retention, scenarios, users, worker):
         module.register(app)

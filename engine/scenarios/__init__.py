@@ -1,0 +1,1 @@
+"""Scenario tests written in YAML by staff: cases played against a scratch database."""

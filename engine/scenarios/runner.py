@@ -1,0 +1,363 @@
+"""Playing scenario files: each case an application started, moved, changed and reported
+on its days, with what it is expected to be after each step.
+
+Each file runs on its own scratch SQLite database, made from the migrations and the
+definition files given, so a scenario never touches real data. A failure names the
+file and line of the step and says what was expected and what happened.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.runtime.calendar import BusinessCalendar
+from engine.runtime.machine import Blocked, Blocker
+from engine.spec.errors import DefinitionError, DefinitionsInvalid
+from engine.spec.messages import did_you_mean, schema_errors
+from engine.spec.yaml_source import JsonPath, Source, read_source
+from engine.store import applications as ops
+from engine.store import clock
+from engine.store import obligations as owed
+from engine.store import organizations as orgs
+from engine.store.automatic import advance, fire_automatic
+from engine.store.db import Database
+from engine.store.definitions import DefinitionRegistry
+from engine.store.migrate import upgrade
+from engine.store.models import Application, Organization, OutboxMessage, User
+from engine.store.periods import renew_periods
+from engine.store.reminders import send_reminders
+from engine.store.users import create_user
+
+PASSWORD = "scenario-password-1"
+
+
+@dataclass
+class CaseResult:
+    """How one case went: the problems found, each located at its step."""
+
+    file: str
+    name: str
+    problems: list[DefinitionError] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """Tell whether every expectation of the case held."""
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a scenario runs against: the definitions, the calendar and the email text."""
+
+    definitions: Path
+    templates: Path
+    calendar: BusinessCalendar
+    mail: ops.Mail
+
+
+def scenario_files(paths: list[Path]) -> list[Path]:
+    """Return the scenario files among these files and folders, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        found.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    return found
+
+
+def run_file(path: Path, setting: Setting) -> list[CaseResult]:
+    """Play every case of one scenario file on a scratch database; return each result."""
+    source = read_source(path)
+    errors = schema_errors("scenario", source)
+    if errors:
+        raise DefinitionsInvalid(errors)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/scenario.sqlite"
+        upgrade(url)
+        db = Database(url)
+        try:
+            registry = DefinitionRegistry(setting.definitions, setting.templates, db)
+            registry.load_files()
+            play = _Play(source, db, registry, setting)
+            return list(play.cases())
+        finally:
+            db.dispose()
+
+
+class _Play:
+    def __init__(
+        self, source: Source, db: Database, registry: DefinitionRegistry, setting: Setting
+    ) -> None:
+        self.source = source
+        self.data: dict[str, Any] = source.data
+        self.db = db
+        self.registry = registry
+        self.setting = setting
+        self.emails = {key: p["email"].lower() for key, p in self.data["people"].items()}
+
+    def cases(self) -> Iterator[CaseResult]:
+        workflow = self.data["workflow"]
+        if workflow not in self.registry.workflow_names():
+            problem = self.source.error(("workflow",), f"there is no workflow '{workflow}'")
+            yield CaseResult(self.source.file, self.data["scenario"], [problem])
+            return
+        days = [self._day(c["day"], ("cases", i, "day")) for i, c in enumerate(self.data["cases"])]
+        first = min(days)
+        with clock.frozen_at(first), self.db.transaction() as session:
+            self.registry.publish(session)
+            self._people(session)
+        for i, case in enumerate(self.data["cases"]):
+            result = CaseResult(self.source.file, case["case"])
+            try:
+                self._case(case, ("cases", i), result)
+            except _Stop:
+                pass
+            yield result
+
+    def _people(self, session: Session) -> None:
+        for key, person in self.data["people"].items():
+            create_user(
+                session,
+                person["email"],
+                PASSWORD,
+                roles=person.get("roles", ["applicant"]),
+                name=key.title(),
+            )
+        for provider in self.data.get("providers", []):
+            organization = orgs.create_organization(session, name=provider["name"])
+            people = [(provider["manager"], orgs.MANAGER)]
+            people += [(u, orgs.MEMBER) for u in provider.get("users", [])]
+            for key, role in people:
+                orgs.invite(
+                    session, organization, name=key.title(), email=self.emails[key], role=role
+                )
+
+    def _case(self, case: dict[str, Any], path: JsonPath, result: CaseResult) -> None:
+        compiled = self.registry.latest(self.data["workflow"])
+        with (
+            clock.frozen_at(self._day(case["day"], (*path, "day"))),
+            self.db.transaction() as session,
+        ):
+            organization_id = None
+            if "for" in case:
+                organization_id = self._organization(session, case["for"], (*path, "for"), result)
+            application = ops.start(
+                session, compiled, self._user(session, case["by"]), organization_id
+            )
+            answers = {
+                **application.answers,
+                **self.data.get("answers", {}),
+                **case.get("answers", {}),
+            }
+            ops.save_answers(session, application, compiled, answers)
+            application_id = application.id
+        for i, step in enumerate(case["steps"]):
+            self._step(application_id, case, step, (*path, "steps", i), result)
+
+    def _organization(self, session: Session, name: str, path: JsonPath, result: CaseResult) -> int:
+        organization = session.scalar(select(Organization).where(Organization.name == name))
+        if organization is None:
+            known = [p["name"] for p in self.data.get("providers", [])]
+            message = f"there is no provider '{name}' under 'providers'{did_you_mean(name, known)}"
+            result.problems.append(self.source.error(path, message))
+            raise _Stop()
+        return organization.id
+
+    def _day(self, value: object, path: JsonPath) -> date:
+        """Return the day a scenario names; a day that is not one stops the file, located."""
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            message = f"'{value}' is not a day; write it like 2026-03-06"
+            raise DefinitionsInvalid([self.source.error(path, message)]) from None
+
+    def _user(self, session: Session, key: str) -> User:
+        user = session.scalar(select(User).where(User.email == self.emails[key]))
+        assert user is not None, key
+        return user
+
+    def _step(
+        self,
+        application_id: int,
+        case: dict[str, Any],
+        step: dict[str, Any],
+        path: JsonPath,
+        result: CaseResult,
+    ) -> None:
+        day = self._day(step["day"], (*path, "day"))
+        expect = step.get("expect", {})
+        before = self._outbox_count(application_id)
+        refusal = None
+        with clock.frozen_at(day):
+            try:
+                self._act(application_id, case, step, day)
+            except Blocked as blocked:
+                refusal = " ".join(b.message for b in blocked.blockers)
+            except ops.NotEditable:
+                refusal = "The answers cannot be changed at this stage."
+        self._check(application_id, expect, refusal, before, path, result)
+
+    def _act(
+        self, application_id: int, case: dict[str, Any], step: dict[str, Any], day: date
+    ) -> None:
+        setting = self.setting
+        if "do" in step:
+            with self.db.transaction() as session:
+                application = session.get(Application, application_id)
+                assert application is not None
+                ops.fire(
+                    session,
+                    self.registry,
+                    application_id,
+                    step["do"],
+                    self._user(session, step.get("by", case["by"])),
+                    application.version,
+                    step.get("comment", ""),
+                    day,
+                    setting.calendar,
+                    setting.mail,
+                    reason=step.get("reason", ""),
+                    override_reason=step.get("override", ""),
+                )
+        elif "change" in step:
+            with self.db.transaction() as session:
+                application = session.get(Application, application_id)
+                assert application is not None
+                compiled = self.registry.compiled(
+                    application.workflow, application.workflow_version, application.form_version
+                )
+                ops.save_answers(
+                    session, application, compiled, {**application.answers, **step["change"]}
+                )
+        elif "file" in step:
+            self._file(application_id, case, step["file"], day)
+        elif step.get("worker"):
+            fire_automatic(self.db, self.registry, day, setting.calendar, setting.mail)
+            renew_periods(self.db, self.registry, day, setting.calendar)
+            send_reminders(self.db, self.registry, day, setting.mail)
+
+    def _file(
+        self, application_id: int, case: dict[str, Any], answers: Mapping[str, Any], day: date
+    ) -> None:
+        with self.db.transaction() as session:
+            application = session.get(Application, application_id)
+            assert application is not None
+            compiled = self.registry.compiled(
+                application.workflow, application.workflow_version, application.form_version
+            )
+            ready = [
+                o
+                for o in owed.for_application(session, application_id)
+                if o.status == owed.OPEN and o.opens_on <= day
+            ]
+            if not ready:
+                raise Blocked([_blocker("No report is owed on this day.")])
+            obligation = ready[0]
+            spec = compiled.workflow.obligations[obligation.name]
+            form, validator = self.registry.form(spec.form)
+            errors = validator.validate(answers, day, calendar=self.setting.calendar)
+            if errors:
+                raise Blocked([_blocker(e.message) for e in errors])
+            user = self._user(session, case["by"])
+            owed.file_report(
+                session,
+                obligation,
+                dict(answers),
+                form.version,
+                user.id,
+                application.state,
+                application,
+                day,
+            )
+            advance(
+                session,
+                self.registry,
+                application_id,
+                day,
+                self.setting.calendar,
+                self.setting.mail,
+            )
+
+    def _outbox_count(self, application_id: int) -> int:
+        with self.db.reading() as session:
+            return len(self._templates(session, application_id))
+
+    def _templates(self, session: Session, application_id: int) -> list[str]:
+        return list(
+            session.scalars(
+                select(OutboxMessage.template)
+                .where(OutboxMessage.application_id == application_id)
+                .order_by(OutboxMessage.id)
+            )
+        )
+
+    def _check(
+        self,
+        application_id: int,
+        expect: Mapping[str, Any],
+        refusal: str | None,
+        before: int,
+        path: JsonPath,
+        result: CaseResult,
+    ) -> None:
+        def problem(key: str, message: str) -> None:
+            at = (*path, "expect", key) if key in expect else path
+            result.problems.append(self.source.error(at, message))
+
+        if "refused" in expect:
+            if refusal is None:
+                problem(
+                    "refused",
+                    f"expected a refusal saying '{expect['refused']}', but the step went through",
+                )
+            elif expect["refused"] not in refusal:
+                problem(
+                    "refused",
+                    f"expected a refusal saying '{expect['refused']}', but it said: {refusal}",
+                )
+        elif refusal is not None:
+            problem("", f"the step was refused: {refusal}")
+            raise _Stop()  # later steps would only report the same cause again
+        with self.db.reading() as session:
+            application = session.get(Application, application_id)
+            assert application is not None
+            if "state" in expect and application.state != expect["state"]:
+                problem(
+                    "state",
+                    f"expected the state '{expect['state']}', but it is '{application.state}'",
+                )
+            if "due" in expect:
+                due = application.due_on.isoformat() if application.due_on else "none"
+                if due != str(expect["due"]):
+                    problem("due", f"expected the decision due {expect['due']}, but it is {due}")
+            if "emails" in expect:
+                sent = self._templates(session, application_id)[before:]
+                if sent != list(expect["emails"]):
+                    problem(
+                        "emails",
+                        f"expected the emails {list(expect['emails'])}, but this step sent {sent}",
+                    )
+            if "owed" in expect:
+                still = [
+                    o
+                    for o in owed.for_application(session, application_id)
+                    if o.status == owed.OPEN
+                ]
+                if len(still) != expect["owed"]:
+                    problem("owed", f"expected {expect['owed']} reports owed, but {len(still)} are")
+
+
+class _Stop(Exception):
+    """The rest of a case cannot be judged: its cause is already reported."""
+
+
+def _blocker(message: str) -> Blocker:
+    return Blocker("guard", message)
