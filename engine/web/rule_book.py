@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from engine.runtime.rule_book import rule_book
+from engine.web.security import public_route
 from engine.web.services import services
 
 bp = Blueprint("rule_book", __name__, url_prefix="/rules")
 
 
 @bp.get("")
+@public_route
 def index() -> str:
     """List the services, each linking to its rules."""
     registry = services().registry
@@ -19,6 +21,7 @@ def index() -> str:
 
 
 @bp.get("/<workflow>")
+@public_route
 def rules(workflow: str) -> str:
     """Explain one workflow: what is asked, who decides, the deadlines, what is owed."""
     registry = services().registry
