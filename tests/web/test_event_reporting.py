@@ -108,11 +108,19 @@ def test_an_event_is_listed_delivered_reminded_reported(mail_app: Flask, smtp_se
         assert 'value="twenty"' in html and "Snow day." in html
         assert _owed(app, event_id)[0].status == "open"
 
-        assert post(client, url, {"certificates": "24", "note": "", "difference_reason": PAPER}).status_code == 302
+        assert (
+            post(
+                client, url, {"certificates": "24", "note": "", "difference_reason": PAPER}
+            ).status_code
+            == 302
+        )
         assert _state(app, event_id) == "delivered"
         assert "Filed" in client.get(f"/applications/{event_id}").get_data(as_text=True)
         second_url = f"/applications/{event_id}/obligations/{second.id}"
-        assert post(client, second_url, {"certificates": "22", "difference_reason": PAPER}).status_code == 302
+        assert (
+            post(client, second_url, {"certificates": "22", "difference_reason": PAPER}).status_code
+            == 302
+        )
     # The last count was the last thing owed: the event is reported at once.
     assert _state(app, event_id) == "reported"
     assert [o.data["answers"]["certificates"] for o in _owed(app, event_id)] == [24, 22]
