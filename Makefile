@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python bench/submit.py
 	$(BIN)/python bench/worker.py
 	$(BIN)/python bench/directory.py
+	$(BIN)/python bench/certificates.py
 
 clean:
 	rm -rf $(VENV) static/uswds instance .pytest_cache .mypy_cache .ruff_cache
