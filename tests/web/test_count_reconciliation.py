@@ -106,6 +106,9 @@ def test_staff_see_the_counts_that_differ(app: Flask, client: FlaskClient) -> No
     section = page.split("Counts that differ from the certificates issued", 1)[1]
     assert "Paper certificates." in section
     assert f"/review/applications/{event_id}" in section
+    with clock.frozen_at(AFTER):
+        case = reviewer.get(f"/review/applications/{event_id}").get_data(as_text=True)
+    assert "reported 5, issued in the system 3. Reason: Paper certificates." in case
     assert '<td data-label="Reported">5</td>' in section
     assert '<td data-label="Issued in the system">3</td>' in section
 
