@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python bench/worker.py
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/listings.py
+	$(BIN)/python bench/certificates.py
 
 clean:
 	rm -rf $(VENV) static/uswds instance .pytest_cache .mypy_cache .ruff_cache

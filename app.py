@@ -43,6 +43,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LOGIN_MAX_FAILURES=5,
         LOGIN_WINDOW_MINUTES=15,
         PASSWORD_RESET_MAX_PER_HOUR=3,
+        # Codes an educator may ask for in an hour: per address, and per network address.
+        EDUCATOR_CODES_PER_HOUR=3,
+        EDUCATOR_CODES_PER_IP_HOUR=20,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,

@@ -102,6 +102,23 @@ def _per_period(
     return found
 
 
+def covered(key: str, opens_on: date) -> tuple[date, date] | None:
+    """Return the first and last day an owed item covers, from its key; None if unknown.
+
+    A date's item covers that day; a period's item runs from its first day to the day
+    before it opens (a period's report may be filed once the period has ended).
+    """
+    kind, _, rest = key.partition(":")
+    day = parse_date(rest.partition("#")[0])
+    if day is None:
+        return None
+    if kind == "date":
+        return day, day
+    if kind == "period":
+        return day, opens_on - timedelta(days=1)
+    return None
+
+
 def add_months(start: date, months: int) -> date:
     """Return the same day `months` later (31 January + 1 month is 28 or 29 February)."""
     total = start.month - 1 + months

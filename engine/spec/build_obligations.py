@@ -1,6 +1,6 @@
 """Build the `obligations:` of a workflow file into frozen ObligationSpecs, checking every
-name they use: the report form, the group and date questions of the workflow's form, and
-the reminder email templates."""
+name they use: the report form and its reconciled questions, the group and date
+questions of the workflow's form, and the reminder email templates."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from engine.spec.model import (
     FormSpec,
     ObligationSpec,
     Periods,
+    Reconcile,
     Reminders,
 )
 from engine.spec.yaml_source import JsonPath, Source
@@ -57,6 +58,9 @@ def build_obligations(
         each = _each(body.get("for_each"), (*path, "for_each"), form, report)
         periods = _periods(body.get("every"), (*path, "every"), form, report)
         reminders = _reminders(body.get("reminders", {}), (*path, "reminders"), report, template)
+        reconcile = _reconcile(
+            body.get("reconcile"), (*path, "reconcile"), forms.get(body["form"]), report
+        )
         business = "business_days" in body["due"]
         built[name] = ObligationSpec(
             name=name,
@@ -66,6 +70,7 @@ def build_obligations(
             each_item=each,
             periods=periods,
             reminders=reminders,
+            reconcile=reconcile,
             where=source.key_at(path),
         )
     return built
@@ -99,6 +104,20 @@ def _periods(
             if spec is not None and spec.type != "date":
                 report((*path, key), f"'{spec.id}' is a {spec.type} question, not a date")
     return Periods(raw["months"], raw["from"], raw.get("until"))
+
+
+def _reconcile(
+    raw: Mapping[str, Any] | None, path: JsonPath, form: FormSpec | None, report: Report
+) -> Reconcile | None:
+    if raw is None or form is None:
+        return None
+    for key, types in (("field", ("whole_number",)), ("reason", ("long_text", "text"))):
+        spec = _top(form, raw[key], (*path, key), report)
+        if spec is not None and spec.type not in types:
+            report(
+                (*path, key), f"'{spec.id}' is a {spec.type} question, not a {' or '.join(types)}"
+            )
+    return Reconcile(raw["field"], raw["reason"])
 
 
 def _reminders(

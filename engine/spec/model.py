@@ -331,6 +331,16 @@ class Reminders:
 
 
 @dataclass(frozen=True)
+class Reconcile:
+    """A count report checked against the certificates issued: the count, and the reason."""
+
+    # The whole_number question pre-filled with the number issued ...
+    field: str
+    # ... and the question that must say why, when the number filed differs.
+    reason: str
+
+
+@dataclass(frozen=True)
 class ObligationSpec:
     """Something the applicant owes after the event: a form to file by a due date."""
 
@@ -341,6 +351,7 @@ class ObligationSpec:
     each_item: EachItem | None = None
     periods: Periods | None = None
     reminders: Reminders = Reminders()
+    reconcile: Reconcile | None = None
     where: Location | None = None
 
 

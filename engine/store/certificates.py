@@ -10,7 +10,7 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -131,6 +131,21 @@ def issued_per_date(session: Session, application_id: int) -> Counter[str]:
     ):
         counts.update(attended)
     return counts
+
+
+def issued_between(session: Session, application_id: int, first: date, last: date) -> int:
+    """Return how many valid certificates of an event name a date attended in [first, last]."""
+    wanted = (first.isoformat(), last.isoformat())
+    return sum(
+        1
+        for attended in session.scalars(
+            select(Certificate.attended).where(
+                Certificate.application_id == application_id, Certificate.revoked_at.is_(None)
+            )
+        )
+        # ISO dates compare as text in date order.
+        if any(wanted[0] <= day <= wanted[1] for day in attended)
+    )
 
 
 def for_educator(session: Session, email: str) -> list[Certificate]:

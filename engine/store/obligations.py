@@ -171,6 +171,27 @@ def open_for_staff(session: Session, limit: int = 500) -> list[tuple[Obligation,
     return [(obligation, application) for obligation, application in rows.all()]
 
 
+def differing_counts(session: Session, limit: int = 2000) -> list[tuple[Obligation, Application]]:
+    """Return filed reports whose count differs from the certificates issued, newest first.
+
+    Only reports checked when filed carry 'issued' (see file_report); the comparison is
+    made here rather than in SQL so it reads the same on SQLite and PostgreSQL.
+    """
+    rows = session.execute(
+        select(Obligation, Application)
+        .join(Application, Application.id == Obligation.application_id)
+        .where(Obligation.status == MET)
+        .order_by(Obligation.met_at.desc(), Obligation.id.desc())
+        .limit(limit)
+    )
+    return [
+        (obligation, application)
+        for obligation, application in rows.all()
+        if "issued" in obligation.data
+        and obligation.data.get("reported") != obligation.data["issued"]
+    ]
+
+
 class NotOpen(Exception):
     """The obligation was filed or cancelled meanwhile, or cannot be filed yet."""
 
@@ -184,8 +205,13 @@ def file_report(
     state: str,
     application: Application,
     today: date,
+    checked: Mapping[str, Any] | None = None,
 ) -> None:
-    """Store a report with its obligation and audit it on the application."""
+    """Store a report with its obligation and audit it on the application.
+
+    `checked` is kept beside the answers: for a reconciled count, the number issued in the
+    system when it was filed, the number reported and the reason given.
+    """
     if today < obligation.opens_on:
         raise NotOpen(obligation.id)
     now = utcnow()
@@ -197,7 +223,7 @@ def file_report(
             status=MET,
             met_at=now,
             met_by=user_id,
-            data={"answers": dict(answers), "form_version": form_version},
+            data={"answers": dict(answers), "form_version": form_version, **(checked or {})},
             updated_at=now,
         )
         .execution_options(synchronize_session=False)

@@ -9,8 +9,11 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from engine.runtime import reconcile
 from engine.runtime.answers import read_page
-from engine.spec.model import FormSpec
+from engine.runtime.obligations import covered
+from engine.spec.model import FormSpec, ObligationSpec
+from engine.store import certificates as certs
 from engine.store import obligations as owed
 from engine.store.applications import Conflict, actor_for
 from engine.store.automatic import advance
@@ -52,6 +55,7 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
         owner = actor_for(session, db_user(session), application, compiled.workflow).plays(
             "applicant"
         )
+        issued = _issued(session, spec, obligation)
     if obligation.status == owed.MET:
         version = obligation.data.get("form_version")
         form, _ = svc.registry.form(spec.form, version if isinstance(version, str) else None)
@@ -60,7 +64,12 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
         form, _ = svc.registry.form(spec.form)
         rows = []
     if request.method == "GET":
-        return _render(application, compiled, obligation, spec, form, {}, [], rows, owner)
+        # The count is filled in with the number issued here, so a provider who issued
+        # every certificate in the system only has to confirm it.
+        prefill = {} if issued is None or spec.reconcile is None else {spec.reconcile.field: issued}
+        return _render(
+            application, compiled, obligation, spec, form, prefill, [], rows, owner, issued
+        )
     if not owner:
         abort(403)  # staff read reports; only the provider files them
     if obligation.status != owed.OPEN or today() < obligation.opens_on:
@@ -71,8 +80,14 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
     for page in form.pages:
         answers.update(read_page(page.fields, request.form))
     errors = validator.validate(answers, today(), calendar=svc.calendar)
+    checked = None
+    if spec.reconcile is not None and issued is not None:
+        errors = [*errors, *reconcile.errors(spec.reconcile, answers, issued, obligation.key)]
+        checked = reconcile.checked(spec.reconcile, answers, issued)
     if errors:
-        html = _render(application, compiled, obligation, spec, form, answers, errors, [], owner)
+        html = _render(
+            application, compiled, obligation, spec, form, answers, errors, [], owner, issued
+        )
         return html, 400
     try:
         with svc.db.transaction() as session:
@@ -80,7 +95,15 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
             row = session.get(Obligation, obligation_id)
             assert fresh is not None and row is not None
             owed.file_report(
-                session, row, answers, form.version, current_user.id, fresh.state, fresh, today()
+                session,
+                row,
+                answers,
+                form.version,
+                current_user.id,
+                fresh.state,
+                fresh,
+                today(),
+                checked,
             )
             _advance(session, application_id)
     except owed.NotOpen:
@@ -89,6 +112,14 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
     deliver_after_commit()
     flash(f"Thank you. Your report for {obligation.label} is filed.", "success")
     return redirect(url_for("applicant.status", application_id=application_id))
+
+
+def _issued(session: Session, spec: ObligationSpec, obligation: Obligation) -> int | None:
+    """Return how many valid certificates the system holds for what this report covers."""
+    span = covered(obligation.key, obligation.opens_on)
+    if spec.reconcile is None or span is None:
+        return None
+    return certs.issued_between(session, obligation.application_id, *span)
 
 
 def _advance(session: Session, application_id: int) -> None:
@@ -113,6 +144,7 @@ def _render(
     errors: list[Any],
     rows: list[Any],
     owner: bool,
+    issued: int | None = None,
 ) -> str:
     svc = services()
     fields = [
@@ -134,18 +166,25 @@ def _render(
         can_file=owner and obligation.status == owed.OPEN and today() >= obligation.opens_on,
         overdue=obligation.status == owed.OPEN and obligation.due_on < today(),
         today=today(),
+        issued_notice=None if issued is None else reconcile.notice(issued, obligation.key),
+        filed_issued=obligation.data.get("issued"),
     )
 
 
 @bp.get("/review/obligations")
 @role_required("reviewer", "admin")
 def staff_list() -> str:
-    """List every open obligation, the longest overdue first."""
+    """List every open obligation, the longest overdue first, and counts that differ."""
     with services().db.reading() as session:
         rows = owed.open_for_staff(session)
+        differing = owed.differing_counts(session)
     now = today()
     overdue = [(o, a) for o, a in rows if o.due_on < now]
     upcoming = [(o, a) for o, a in rows if o.due_on >= now]
     return render_template(
-        "obligations/staff_list.html", overdue=overdue, upcoming=upcoming, today=now
+        "obligations/staff_list.html",
+        overdue=overdue,
+        upcoming=upcoming,
+        differing=differing,
+        today=now,
     )

@@ -601,6 +601,24 @@ BROKEN: list[tuple[str, int, int, str]] = [
     ),
     ("obligation_unknown_form.yaml", 8, 11, "there is no form 'rulez'; did you mean 'rules'?"),
     (
+        "obligation_reconcile_unknown_field.yaml",
+        11,
+        24,
+        "the form 'field_types' has no question 'cuont'; did you mean 'count'?",
+    ),
+    (
+        "obligation_reconcile_field_not_number.yaml",
+        11,
+        24,
+        "'hours' is a decimal question, not a whole_number",
+    ),
+    (
+        "obligation_reconcile_reason_not_text.yaml",
+        11,
+        39,
+        "'agree' is a yes_no question, not a long_text or text",
+    ),
+    (
         "obligation_without_dates.yaml",
         6,
         3,

@@ -59,6 +59,11 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/help/no-such-topic", (404, 404, 404, 404, 404, 404, 404, 404)),
     ("/auth/signup", (200, 302, 302, 302, 302, 302, 302, 302)),
     ("/auth/forgot-password", (200, 200, 200, 200, 200, 200, 200, 200)),
+    # Educators need no account: anyone may ask for a code; without one, the code and
+    # certificate pages send them back to ask.
+    ("/educator", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/educator/code", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("/educator/certificates", (302, 302, 302, 302, 302, 302, 302, 302)),
     ("/auth/set-password/not-a-token", (400, 400, 400, 400, 400, 400, 400, 400)),
     ("/account", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("/account/password", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
@@ -119,6 +124,9 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
 
 POST_ROUTES = [
     "/auth/logout",
+    "/educator",
+    "/educator/code",
+    "/educator/sign-out",
     "/auth/forgot-password",
     "/auth/set-password/not-a-token",
     "/account/password",
@@ -273,6 +281,9 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/auth/signup", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/auth/forgot-password", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/auth/set-password/not-a-token", (OK, OK, OK, OK, OK, OK, OK, OK)),
+    ("/educator", (OK, OK, OK, OK, OK, OK, OK, OK)),
+    ("/educator/code", (OK, OK, OK, OK, OK, OK, OK, OK)),
+    ("/educator/sign-out", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/account/password", (LOGIN, OK, OK, OK, OK, OK, OK, OK)),
     ("/organization/switch", (LOGIN, OK, OK, OK, OK, OK, OK, OK)),
     ("/organization/people", (LOGIN, 404, 404, 404, 404, OK, 403, 403)),

@@ -26,6 +26,8 @@ from tests.web.helpers import (
 )
 
 LISTING_DAY = date(2027, 3, 1)  # the first date is Tuesday 16 March 2027
+# No certificate of these events was issued in the system: a count needs a reason.
+PAPER = "Certificates given on paper at the door."
 
 
 def _state(app: Flask, application_id: int) -> str:
@@ -106,11 +108,19 @@ def test_an_event_is_listed_delivered_reminded_reported(mail_app: Flask, smtp_se
         assert 'value="twenty"' in html and "Snow day." in html
         assert _owed(app, event_id)[0].status == "open"
 
-        assert post(client, url, {"certificates": "24", "note": ""}).status_code == 302
+        assert (
+            post(
+                client, url, {"certificates": "24", "note": "", "difference_reason": PAPER}
+            ).status_code
+            == 302
+        )
         assert _state(app, event_id) == "delivered"
         assert "Filed" in client.get(f"/applications/{event_id}").get_data(as_text=True)
         second_url = f"/applications/{event_id}/obligations/{second.id}"
-        assert post(client, second_url, {"certificates": "22"}).status_code == 302
+        assert (
+            post(client, second_url, {"certificates": "22", "difference_reason": PAPER}).status_code
+            == 302
+        )
     # The last count was the last thing owed: the event is reported at once.
     assert _state(app, event_id) == "reported"
     assert [o.data["answers"]["certificates"] for o in _owed(app, event_id)] == [24, 22]

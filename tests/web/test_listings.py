@@ -56,7 +56,12 @@ def file_counts(app: Flask, client: FlaskClient, application_id: int, day: date)
     with clock.frozen_at(day):
         for obligation_id in owed:
             url = f"/applications/{application_id}/obligations/{obligation_id}"
-            assert post(client, url, {"certificates": "20"}).status_code == 302
+            assert (
+                post(
+                    client, url, {"certificates": "20", "difference_reason": "Given on paper."}
+                ).status_code
+                == 302
+            )
 
 
 def provider_events(app: Flask) -> tuple[int, int]:

@@ -242,10 +242,20 @@ def test_approved_delivered_counted_reported(mail_app: Flask, smtp_server: Any) 
         status = client.get(f"/applications/{application_id}").get_data(as_text=True)
         assert "Delivered, waiting for certificate counts" in status
         url = f"/applications/{application_id}/obligations/{first.id}"
-        assert post(client, url, {"certificates": "18"}).status_code == 302
+        assert (
+            post(
+                client, url, {"certificates": "18", "difference_reason": "Given on paper."}
+            ).status_code
+            == 302
+        )
         assert _application(app, application_id).state == "delivered"
         url = f"/applications/{application_id}/obligations/{second.id}"
-        assert post(client, url, {"certificates": "17"}).status_code == 302
+        assert (
+            post(
+                client, url, {"certificates": "17", "difference_reason": "Given on paper."}
+            ).status_code
+            == 302
+        )
     # The last count was the last thing owed: it is reported at once.
     assert _application(app, application_id).state == "reported"
     assert [o.data["answers"]["certificates"] for o in _owed(app, application_id)] == [18, 17]
