@@ -18,12 +18,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.runtime import reconcile
 from engine.runtime.calendar import BusinessCalendar
 from engine.runtime.machine import Blocked, Blocker
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.messages import did_you_mean, schema_errors
 from engine.spec.yaml_source import JsonPath, Source, read_source
 from engine.store import applications as ops
+from engine.store import certificates as certs
 from engine.store import clock
 from engine.store import obligations as owed
 from engine.store import organizations as orgs
@@ -264,6 +266,15 @@ class _Play:
             spec = compiled.workflow.obligations[obligation.name]
             form, validator = self.registry.form(spec.form)
             errors = validator.validate(answers, day, calendar=self.setting.calendar)
+            # As the report page does: a count unlike the certificates issued needs a reason.
+            issued = certs.issued_for_report(session, spec, obligation)
+            checked = None
+            if spec.reconcile is not None and issued is not None:
+                errors = [
+                    *errors,
+                    *reconcile.errors(spec.reconcile, answers, issued, obligation.key),
+                ]
+                checked = reconcile.checked(spec.reconcile, answers, issued)
             if errors:
                 raise Blocked([_blocker(e.message) for e in errors])
             user = self._user(session, case["by"])
@@ -276,6 +287,7 @@ class _Play:
                 application.state,
                 application,
                 day,
+                checked,
             )
             advance(
                 session,

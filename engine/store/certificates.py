@@ -15,8 +15,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from engine.runtime.obligations import covered
 from engine.runtime.roster import Attendee
-from engine.store.models import Application, AuditEvent, Certificate, User
+from engine.spec.model import ObligationSpec
+from engine.store.models import Application, AuditEvent, Certificate, Obligation, User
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -189,3 +191,14 @@ def revoke(
         )
     )
     session.flush()
+
+
+def issued_for_report(session: Session, spec: ObligationSpec, obligation: Obligation) -> int | None:
+    """Return how many valid certificates the system holds for what a report covers.
+
+    None when the obligation does not `reconcile` or covers no span of days.
+    """
+    span = covered(obligation.key, obligation.opens_on)
+    if spec.reconcile is None or span is None:
+        return None
+    return issued_between(session, obligation.application_id, *span)

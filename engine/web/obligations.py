@@ -11,8 +11,7 @@ from werkzeug.wrappers import Response
 
 from engine.runtime import reconcile
 from engine.runtime.answers import read_page
-from engine.runtime.obligations import covered
-from engine.spec.model import FormSpec, ObligationSpec
+from engine.spec.model import FormSpec
 from engine.store import certificates as certs
 from engine.store import obligations as owed
 from engine.store.applications import Conflict, actor_for
@@ -55,7 +54,7 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
         owner = actor_for(session, db_user(session), application, compiled.workflow).plays(
             "applicant"
         )
-        issued = _issued(session, spec, obligation)
+        issued = certs.issued_for_report(session, spec, obligation)
     if obligation.status == owed.MET:
         version = obligation.data.get("form_version")
         form, _ = svc.registry.form(spec.form, version if isinstance(version, str) else None)
@@ -112,14 +111,6 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
     deliver_after_commit()
     flash(f"Thank you. Your report for {obligation.label} is filed.", "success")
     return redirect(url_for("applicant.status", application_id=application_id))
-
-
-def _issued(session: Session, spec: ObligationSpec, obligation: Obligation) -> int | None:
-    """Return how many valid certificates the system holds for what this report covers."""
-    span = covered(obligation.key, obligation.opens_on)
-    if spec.reconcile is None or span is None:
-        return None
-    return certs.issued_between(session, obligation.application_id, *span)
 
 
 def _advance(session: Session, application_id: int) -> None:
