@@ -17,6 +17,9 @@ def init_app(app: Flask) -> None:
         assignments,
         auth,
         bulk,
+        certificate_actions,
+        certificate_pdfs,
+        certificates,
         directory,
         help,
         listings,
@@ -29,6 +32,7 @@ def init_app(app: Flask) -> None:
         queue_export,
         review,
         switcher,
+        verify,
         versions,
     )
     from engine.web.filters import init_filters
@@ -52,6 +56,10 @@ def init_app(app: Flask) -> None:
         bulk,
         assignments,
         obligations,
+        certificates,
+        certificate_pdfs,
+        certificate_actions,
+        verify,
         overrides,
         versions,
         admin,
