@@ -106,9 +106,7 @@ def template_csv(application_id: int) -> Response:
     return Response(
         "\ufeff" + CSV_HEADER,  # the mark tells spreadsheets the file is UTF-8
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="roster-{application_id:06d}.csv"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="roster-{application_id:06d}.csv"'},
     )
 
 
@@ -168,7 +166,7 @@ def _render(
         "valid": [c for c in issued if c.revoked_at is None],
         "unsent": [c for c in issued if c.revoked_at is None and c.emailed_at is None],
         "state": workflow.states[application.state],
-        "open_labels": [workflow.states[s].label for s in event.spec.states if s in workflow.states],
+        "open_labels": [workflow.states[s].label for s in event.spec.states],
         "may_act": acting,
         "rows": rows,
         "errors": summary,

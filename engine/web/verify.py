@@ -56,7 +56,8 @@ def form() -> str | Response:
 def certificate(code: str) -> tuple[str, int] | str:
     """Show whether the certificate with this code is valid, and what it certifies."""
     if _too_many(request.remote_addr or "", time.monotonic()):
-        return render_template("certificates/pages/verify.html", certificate=None, code="", busy=True), 429
+        page = render_template("certificates/pages/verify.html", certificate=None, busy=True)
+        return page, 429
     with services().db.reading() as session:
         found = certs.by_code(session, code)
         if found is not None:

@@ -206,9 +206,7 @@ def test_a_csv_in_another_encoding_is_refused_clearly(
     assert _certificates(app, event) == []
 
 
-def test_a_csv_over_the_size_limit_is_refused(
-    app: Flask, client: FlaskClient, event: int
-) -> None:
+def test_a_csv_over_the_size_limit_is_refused(app: Flask, client: FlaskClient, event: int) -> None:
     response = _upload(client, event, b"name,email\n" + b"x" * (1024 * 1024 + 10))
     assert response.status_code == 400
     assert "larger than 1 MB" in response.text
@@ -316,9 +314,7 @@ def test_emailing_sends_each_pdf_once(mail_app: Flask, smtp_server: Any) -> None
                 (c.educator_email, [{"certificate": c.id}], event, "sent") for c in issued
             ]
             assert all(c.emailed_at is not None for c in issued)
-        received = [
-            m for m in smtp_server.wait_for(2) if m.to == "ann@school.example.org"
-        ]
+        received = [m for m in smtp_server.wait_for(2) if m.to == "ann@school.example.org"]
         assert len(received) == 1
         message = received[0]
         assert "Reading coaching cycles" in message.subject
