@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -72,7 +74,6 @@ def _confirm(application_id: int, certificate: Certificate, reason: str, error: 
 def email(application_id: int) -> Response:
     """Email each valid certificate not yet emailed to its educator, the PDF attached."""
     svc = services()
-    config = current_app.config
     now = utcnow()
     with svc.db.transaction() as session:
         application, compiled, event = load_event(session, application_id)
@@ -88,25 +89,7 @@ def email(application_id: int) -> Response:
             .order_by(Certificate.sequence)
         ).all()
         for certificate in unsent:
-            subject, body = render_email(
-                current_app.jinja_env,
-                EMAIL_TEMPLATE,
-                certificate=certificate,
-                details=certificate.details,
-                site_name=config["SITE_NAME"],
-                staff_contact=config["STAFF_CONTACT"],
-            )
-            session.add(
-                OutboxMessage(
-                    application_id=application_id,
-                    template=EMAIL_TEMPLATE,
-                    to_addr=certificate.educator_email,
-                    subject=subject,
-                    body=body,
-                    attachments=[{"certificate": certificate.id}],
-                )
-            )
-            certificate.emailed_at = now
+            _write_email(session, certificate, now)
         count = len(unsent)
     deliver_after_commit()
     if count:
@@ -114,3 +97,43 @@ def email(application_id: int) -> Response:
     else:
         flash("Every valid certificate was already emailed.", "info")
     return back(application_id)
+
+
+@bp.post("/applications/<int:application_id>/certificates/<int:certificate_id>/email")
+@role_required("applicant", "reviewer", "admin")
+def email_again(application_id: int, certificate_id: int) -> Response:
+    """Email one valid certificate to its educator (again, if it was lost)."""
+    with services().db.transaction() as session:
+        certificate = _certificate(session, application_id, certificate_id)
+        if certificate.revoked_at is not None:
+            flash(f"Certificate {certificate.number} is revoked; it is not emailed.", "error")
+            return back(application_id)
+        _write_email(session, certificate, utcnow())
+        number, to = certificate.number, certificate.educator_email
+    deliver_after_commit()
+    flash(f"Certificate {number} emailed to {to}.", "success")
+    return back(application_id)
+
+
+def _write_email(session: Session, certificate: Certificate, now: datetime) -> None:
+    """Write the email of one certificate to the outbox; its PDF is made when it is sent."""
+    config = current_app.config
+    subject, body = render_email(
+        current_app.jinja_env,
+        EMAIL_TEMPLATE,
+        certificate=certificate,
+        details=certificate.details,
+        site_name=config["SITE_NAME"],
+        staff_contact=config["STAFF_CONTACT"],
+    )
+    session.add(
+        OutboxMessage(
+            application_id=certificate.application_id,
+            template=EMAIL_TEMPLATE,
+            to_addr=certificate.educator_email,
+            subject=subject,
+            body=body,
+            attachments=[{"certificate": certificate.id}],
+        )
+    )
+    certificate.emailed_at = now

@@ -73,6 +73,8 @@ def issue_rows(application_id: int) -> str | Response | tuple[str, int]:
         application, compiled, event = load_event(session, application_id)
         if not may_act(session, application, compiled):
             abort(403)
+    if not event.open:
+        return _closed(application_id, compiled, application)
     attendees, summary = roster_form.check(rows, event)
     if summary:
         return _render(application_id, rows, summary), 400
@@ -87,6 +89,8 @@ def upload(application_id: int) -> str | Response | tuple[str, int]:
         application, compiled, event = load_event(session, application_id)
         if not may_act(session, application, compiled):
             abort(403)
+    if not event.open:
+        return _closed(application_id, compiled, application)
     text, problem = _uploaded_text()
     if problem:
         return _render(application_id, roster_form.blank_rows(), [], [problem]), 400
@@ -108,6 +112,13 @@ def template_csv(application_id: int) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="roster-{application_id:06d}.csv"'},
     )
+
+
+def _closed(application_id: int, compiled: Compiled, application: Application) -> Response:
+    """Go back saying that certificates cannot be issued in the event's state."""
+    label = compiled.workflow.states[application.state].label
+    flash(f"Certificates cannot be issued while the event is: {label}.", "error")
+    return back(application_id)
 
 
 def _uploaded_text() -> tuple[str, str]:

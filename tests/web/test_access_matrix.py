@@ -162,6 +162,7 @@ POST_ROUTES = [
     "/applications/{event}/certificates/batches",
     "/applications/{event}/certificates/email",
     "/applications/{event}/certificates/{cert}/revoke",
+    "/applications/{event}/certificates/{cert}/email",
     "/review/applications/{id}/assign",
     "/review/assign",
     "/review/decide",
@@ -354,6 +355,7 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/applications/{event}/certificates/upload", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
     ("/applications/{event}/certificates/batches", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
     ("/applications/{event}/certificates/email", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
+    ("/applications/{event}/certificates/{cert}/email", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
     # Revoking without a reason is refused; others' certificates are 404.
     (
         "/applications/{event}/certificates/{cert}/revoke",

@@ -20,7 +20,16 @@ from werkzeug.test import stream_encode_multipart
 from engine.store import certificates as certs
 from engine.store import clock
 from engine.store.models import AuditEvent, Certificate, OutboxMessage
-from tests.web.helpers import listed_event, make_provider, make_user, post, sign_in
+from tests.web.helpers import (
+    EVENT,
+    fill_event,
+    fire,
+    listed_event,
+    make_provider,
+    make_user,
+    post,
+    sign_in,
+)
 
 AFTER = date(2027, 3, 20)  # after both dates of the event (16 and 17 March 2027)
 ROWS = {
@@ -326,6 +335,12 @@ def test_emailing_sends_each_pdf_once(mail_app: Flask, smtp_server: Any) -> None
         # A second press sends nothing again.
         again = post(client, f"/applications/{event}/certificates/email", {})
         assert "already emailed" in client.get(again.headers["Location"]).text
+        # One can be sent again on its own.
+        one = post(client, f"/applications/{event}/certificates/{issued[1].id}/email", {})
+        assert "emailed to bo@school.example.org" in client.get(one.headers["Location"]).text
+        mail = smtp_server.wait_for(4)  # "Your event is listed", two certificates, Bo's again
+        assert [m.to for m in mail].count("bo@school.example.org") == 2
+        assert mail[-1].to == "bo@school.example.org"
 
 
 def test_verification_round_trip(app: Flask, client: FlaskClient, event: int) -> None:
@@ -357,3 +372,52 @@ def test_verification_round_trip(app: Flask, client: FlaskClient, event: int) ->
     unknown = anonymous.get("/verify/ZZZZZZZZZZ")
     assert unknown.status_code == 404
     assert "No certificate has this code" in unknown.text and 'id="code"' in unknown.text
+
+
+def test_a_self_paced_course_asks_for_the_date_completed(app: Flask, client: FlaskClient) -> None:
+    make_user(app, "jordan@bigsky.example.org")
+    make_provider(app, "Big Sky Teacher Academy", "jordan@bigsky.example.org")
+    sign_in(client, "jordan@bigsky.example.org")
+    pages = {
+        **EVENT,
+        "about": {**EVENT["about"], "format": "asynchronous"},
+        "schedule": {"available_from": "2027-02-01", "async_hours": "8", "async_units": "8"},
+        "place": {"online_url": "https://learn.example.org/course"},
+    }
+    with clock.frozen_at(date(2027, 1, 20)):
+        response = post(client, "/apply/event_report", {})
+        event_id = int(response.headers["Location"].split("/")[2])
+        fill_event(client, event_id, pages)
+        assert fire(client, event_id, "list").status_code == 302
+    with clock.frozen_at(AFTER):
+        page = client.get(f"/applications/{event_id}/certificates").text
+        assert '<label class="usa-label" for="rows-1-dates">Date completed</label>' in page
+        late = {"rows": "5", "rows-1-name": "Ann Lee", "rows-1-email": "ann@example.org"}
+        refused = _issue(client, event_id, {**late, "rows-1-dates": "2027-01-15"})
+        assert refused.status_code == 400
+        assert "outside the course&#39;s availability" in refused.text
+        assert 'value="2027-01-15"' in refused.text
+        done = _issue(client, event_id, {**late, "rows-1-dates": "2027-03-02"})
+        assert done.status_code == 302
+        (certificate,) = _certificates(app, event_id)
+        assert certificate.units == "8" and certificate.details["dates"].startswith("Completed")
+
+
+def test_the_owner_of_a_single_event_issues_its_certificates(
+    app: Flask, client: FlaskClient
+) -> None:
+    make_user(app, "robin@library.example.org")
+    make_user(app, "someone@example.org")
+    sign_in(client, "robin@library.example.org")
+    response = post(client, "/apply/single_event", {})
+    event_id = int(response.headers["Location"].split("/")[2])
+    url = f"/applications/{event_id}/certificates"
+    # While a draft: the page exists for its owner but cannot issue yet, and says why.
+    page = client.get(url).text
+    assert "Certificates cannot be issued while the event is" in page
+    assert 'name="rows-1-name"' not in page
+    assert _issue(client, event_id).status_code == 302
+    assert _certificates(app, event_id) == []
+    other = app.test_client()
+    sign_in(other, "someone@example.org")
+    assert other.get(url).status_code == 404
