@@ -47,7 +47,12 @@ def one(application_id: int, certificate_id: int) -> Response:
         layout = layout_for(session, svc.registry, svc.layouts, application_id)
         details = dict(certificate.details)
         number = certificate.number
-    return _pdf(render_certificates(layout, [details], svc.static_dir), f"certificate-{number}.pdf")
+    try:
+        data = render_certificates(layout, [details], svc.static_dir)
+    except MissingDetail as problem:
+        flash(f"No PDF was made: {problem}.", "error")
+        return back(application_id)
+    return _pdf(data, f"certificate-{number}.pdf")
 
 
 @bp.get("/applications/<int:application_id>/certificates/all.pdf")
