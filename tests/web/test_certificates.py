@@ -421,3 +421,24 @@ def test_the_owner_of_a_single_event_issues_its_certificates(
     other = app.test_client()
     sign_in(other, "someone@example.org")
     assert other.get(url).status_code == 404
+
+
+def test_more_than_fifty_are_made_by_the_worker(
+    app: Flask, client: FlaskClient, event: int
+) -> None:
+    rows = "".join(f"Educator {n},e{n}@school.example.org,,all\n" for n in range(51))
+    assert _upload(client, event, ("name,email,license,dates\n" + rows).encode()).status_code == 302
+    page = client.get(f"/applications/{event}/certificates").text
+    assert "Make one PDF of all 51 certificates" in page
+    assert "/certificates/all.pdf" not in page
+    refused = client.get(f"/applications/{event}/certificates/all.pdf")
+    assert refused.status_code == 302
+    response = post(client, f"/applications/{event}/certificates/batches", {})
+    assert "0 of 51 pages" in client.get(response.headers["Location"]).text
+
+
+def test_verification_is_rate_limited(app: Flask, client: FlaskClient, event: int) -> None:
+    anonymous = app.test_client()
+    statuses = [anonymous.get(f"/verify/ZZZZZZZZZ{n % 10}").status_code for n in range(31)]
+    assert statuses == [404] * 30 + [429]
+    assert "Too many codes" in anonymous.get("/verify/ZZZZZZZZZZ").text
