@@ -23,9 +23,10 @@ import zxingcpp
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from engine.store import certificate_batches as batches
 from engine.store import certificates as certs
 from engine.store import clock
-from engine.store.models import Certificate
+from engine.store.models import Application, Certificate
 from tests.browser.conftest import AxeCheck, LiveServer
 from tests.browser.test_registration_story import Story
 from tests.web.helpers import PASSWORD, listed_event
@@ -68,6 +69,14 @@ def _issued(app: Flask, event_id: int) -> list[Certificate]:
         for certificate in found:
             session.expunge(certificate)
         return found
+
+
+def _request_batch(app: Flask, event_id: int) -> int:
+    """Ask for one PDF of every valid certificate, as the page's button does past 50."""
+    with app.extensions["formflow"].db.transaction() as session:
+        application = session.get(Application, event_id)
+        assert application is not None
+        return batches.request_batch(session, application, None).id
 
 
 def _qr_codes(pdf: bytes) -> list[str]:
@@ -169,6 +178,17 @@ def test_certificate_story(
         first = _issued(app, event_id)[0]
         (url,) = _qr_codes(pdf.get_content())
         assert url == f"{live_server.url}/verify/{first.code}"
+
+        # 4b. One PDF of them all, made by the worker, its progress shown meanwhile.
+        batch_id = _request_batch(app, event_id)
+        story.go(f"/applications/{event_id}/certificates/batches/{batch_id}")
+        expect(page.get_by_role("main")).to_contain_text("0 of 4 pages")
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+        assert result.exit_code == 0 and "certificate_batches: Made 1." in result.output
+        # The page keeps itself up to date, without reloading.
+        expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
+        story.check()
+        story.go(f"/applications/{event_id}/certificates")
 
         # 5. Anyone opening the QR code's address sees the certificate is valid.
         checker = Story(browser_context().new_page(), live_server.url, axe_check)

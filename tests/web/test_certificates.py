@@ -261,13 +261,13 @@ def test_a_batch_is_made_by_the_worker_and_downloaded(
     batch_url = response.headers["Location"]
     assert re.search(rf"/applications/{event}/certificates/batches/\d+$", batch_url)
     waiting = client.get(batch_url).text
-    assert '<meta http-equiv="refresh" content="3">' in waiting
+    assert 'data-busy="true"' in waiting and ">Check again</a>" in waiting
     assert "0 of 2 pages" in waiting and "<progress" in waiting
     assert client.get(batch_url + ".pdf").status_code == 404
     result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0 and "certificate_batches: Made 1." in result.output
     done = client.get(batch_url).text
-    assert "http-equiv" not in done and "The PDF is ready: 2 pages." in done
+    assert 'data-busy="false"' in done and "The PDF is ready: 2 pages." in done
     pdf = client.get(batch_url + ".pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert "Ann Lee" in _text(pdf.data)[0] and len(_text(pdf.data)) == 2
