@@ -16,15 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cli.worker import JOBS
 from engine.runtime.machine import Blocked
+from engine.runtime.roster import check_rows
 from engine.store import applications as ops
+from engine.store import certificate_issue as issuing
+from engine.store import certificates as certs
 from engine.store import clock
 from engine.store import obligations as owed
 from engine.store.automatic import advance
+from engine.store.clock import utcnow
 from engine.store.models import Application, Organization, User
 from engine.store.users import create_user, hash_password, normalise_email
 from engine.web.decisions import mail_settings
@@ -188,8 +193,50 @@ class Story:
             ops.save_answers(session, application, compiled, answers)
         elif "file" in step:
             self._file(session, application, item, step["file"])
+        elif "certify" in step:
+            self._certify(session, application, step.get("by") or item["by"], step["certify"])
+        elif "revoke" in step:
+            self._revoke(session, application, step.get("by") or item["by"], step)
         else:
-            raise DemoError(f"A step needs do, change or file: {step!r}")
+            raise DemoError(f"A step needs do, change, file, certify or revoke: {step!r}")
+
+    def _certify(
+        self, session: Session, application: Application, by: str, rows: list[dict[str, Any]]
+    ) -> None:
+        """Issue certificates to these attendees, checked like the certificates page does."""
+        today = clock.today()
+        event = issuing.event_for(session, self.svc.registry, application, today, self.svc.calendar)
+        if event is None:
+            raise DemoError(f"{application.title}: its workflow has no certificates.")
+        entries = [
+            (line, {**row, "dates": ", ".join(resolve(row.get("dates", []), self.today))})
+            for line, row in enumerate(rows, start=1)
+        ]
+        attendees, problems = check_rows(entries, event.dates, event.completed, event.later)
+        if problems:
+            raise DemoError(f"{application.title}: {problems[0]}")
+        verify_base = str(current_app.config["BASE_URL"]).rstrip("/") + "/verify"
+        try:
+            issuing.issue_for(
+                session, event, attendees, self._user(session, by), today, utcnow(), verify_base
+            )
+        except issuing.NotIssuable as refused:
+            raise DemoError(f"{application.title}: {refused}") from refused
+
+    def _revoke(
+        self, session: Session, application: Application, by: str, step: dict[str, Any]
+    ) -> None:
+        """Revoke the event's certificate with this sequence number, with the step's reason."""
+        found = certs.for_application(session, application.id)
+        chosen = [c for c in found if c.sequence == int(step["revoke"])]
+        if not chosen:
+            raise DemoError(f"{application.title}: no certificate {step['revoke']} to revoke.")
+        try:
+            certs.revoke(
+                session, chosen[0], self._user(session, by), step.get("reason", ""), utcnow()
+            )
+        except certs.NotRevocable as refused:
+            raise DemoError(f"{application.title}: {refused}") from refused
 
     def _fire(
         self, session: Session, application: Application, by: str, step: dict[str, Any]

@@ -10,7 +10,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from engine.runtime.roster import Attendee
+from engine.store import certificate_batches as batches
+from engine.store import certificate_issue as issuing
 from engine.store import clock
+from engine.store.clock import utcnow
 from engine.store.models import Application, Obligation, User
 from tests.web.helpers import (
     fill_all,
@@ -90,6 +94,31 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/applications/{event}/versions", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
     ("/applications/{event}/obligations/{owed}", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
     ("/applications/{id}/obligations/{owed}", (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    # An event's certificates: its provider's people and staff; only events have them.
+    ("/applications/{event}/certificates", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
+    ("/applications/{id}/certificates", (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    (
+        "/applications/{event}/certificates/template.csv",
+        (LOGIN, 404, 404, 200, 200, 200, 200, 404),
+    ),
+    ("/applications/{event}/certificates/{cert}.pdf", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
+    ("/applications/{event}/certificates/all.pdf", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
+    (
+        "/applications/{event}/certificates/{cert}/revoke",
+        (LOGIN, 404, 404, 200, 200, 200, 200, 404),
+    ),
+    (
+        "/applications/{event}/certificates/batches/{batch}",
+        (LOGIN, 404, 404, 200, 200, 200, 200, 404),
+    ),
+    (
+        "/applications/{event}/certificates/batches/{batch}.pdf",
+        (LOGIN, 404, 404, 200, 200, 200, 200, 404),
+    ),
+    # Verifying a certificate is public; an unknown code is 404 for everyone.
+    ("/verify", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/verify/{code}", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("/verify/ZZZZZZZZZZ", (404, 404, 404, 404, 404, 404, 404, 404)),
     ("/review", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/obligations", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/review/overrides", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
@@ -144,13 +173,29 @@ POST_ROUTES = [
     "/applications/{id}/pages/organization",
     "/applications/{id}/fire",
     "/applications/{event}/obligations/{owed}",
+    "/applications/{event}/certificates",
+    "/applications/{event}/certificates/upload",
+    "/applications/{event}/certificates/batches",
+    "/applications/{event}/certificates/email",
+    "/applications/{event}/certificates/{cert}/revoke",
+    "/applications/{event}/certificates/{cert}/email",
     "/review/applications/{id}/assign",
     "/review/assign",
     "/review/decide",
     "/admin/outbox/1/send-again",
 ]
 # Any id fits a route's pattern when checking that the matrix covers every route.
-SAMPLE_IDS = {"id": 1, "org_a": 1, "member_a": 1, "colleague_a": 1, "event": 2, "owed": 1}
+SAMPLE_IDS = {
+    "id": 1,
+    "org_a": 1,
+    "member_a": 1,
+    "colleague_a": 1,
+    "event": 2,
+    "owed": 1,
+    "cert": 1,
+    "batch": 1,
+    "code": "7F3K9Q2WX4",
+}
 
 EMAILS = {
     "owner": "owner@example.org",
@@ -192,6 +237,7 @@ def world(app: Flask) -> Iterator[dict[str, Any]]:
         colleague_a = session.scalar(select(User.id).where(User.email == COLLEAGUE_A))
         owed = session.scalars(select(Obligation.id).where(Obligation.application_id == event_id))
         first = min(owed)
+    cert, code, batch = _certificate_and_batch(app, event_id, member_a)
     with clock.frozen_at(date(2027, 3, 20)):
         yield {
             "id": application_id,
@@ -200,7 +246,28 @@ def world(app: Flask) -> Iterator[dict[str, Any]]:
             "colleague_a": colleague_a,
             "event": event_id,
             "owed": first,
+            "cert": cert,
+            "code": code,
+            "batch": batch,
         }
+
+
+def _certificate_and_batch(app: Flask, event_id: int, by: int) -> tuple[int, str, int]:
+    """Issue one certificate for the event, and make a batch PDF of it."""
+    svc = app.extensions["formflow"]
+    day = date(2027, 3, 20)
+    attendee = Attendee("Ann Lee", "ann@school.example.org", "", (date(2027, 3, 16),))
+    with svc.db.transaction() as session:
+        application = session.get(Application, event_id)
+        event = issuing.event_for(session, svc.registry, application, day, svc.calendar)
+        assert event is not None
+        (certificate,) = issuing.issue_for(
+            session, event, [attendee], session.get(User, by), day, utcnow(), "http://x/verify"
+        )
+        batch = batches.request_batch(session, application, None)
+        ids = certificate.id, certificate.code, batch.id
+    assert batches.make_pending(svc.db, svc.registry, svc.layouts, svc.static_dir) == 1
+    return ids
 
 
 def _application(app: Flask, application_id: int) -> Application:
@@ -302,6 +369,17 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     # Staff read reports; only the provider files them.
     ("/applications/{event}/obligations/{owed}", (LOGIN, 404, 404, 403, 403, OK, OK, 404)),
     ("/admin/outbox/1/send-again", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
+    # Issuing (an empty form is refused), batches, email: the provider's people and staff.
+    ("/applications/{event}/certificates", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
+    ("/applications/{event}/certificates/upload", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
+    ("/applications/{event}/certificates/batches", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
+    ("/applications/{event}/certificates/email", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
+    ("/applications/{event}/certificates/{cert}/email", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
+    # Revoking without a reason is refused; others' certificates are 404.
+    (
+        "/applications/{event}/certificates/{cert}/revoke",
+        (LOGIN, 404, 404, OK, OK, OK, OK, 404),
+    ),
     # Assigning and deciding in bulk: staff only (an empty form is refused as incomplete).
     ("/review/applications/{id}/assign", (LOGIN, 403, 403, OK, OK, 403, 403, 403)),
     ("/review/applications/{event}/assign", (LOGIN, 403, 403, OK, OK, 403, 403, 403)),

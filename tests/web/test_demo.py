@@ -16,6 +16,7 @@ from engine.store.models import (
     Application,
     AuditEvent,
     Base,
+    Certificate,
     Membership,
     Obligation,
     Organization,
@@ -87,6 +88,22 @@ def test_the_demo_is_a_living_system_loaded_once(app: Flask) -> None:
             select(AuditEvent.override_reason).where(AuditEvent.overridden != "")
         ).all()
         assert len(exceptions) == 1 and "summer fires" in exceptions[0]
+        # Certificates for a delivered event (one revoked, with its reason) and a single event.
+        issued = session.execute(
+            select(Application.title, Certificate.number, Certificate.revoke_reason)
+            .join(Application, Application.id == Certificate.application_id)
+            .order_by(Certificate.id)
+        ).all()
+        assert [(t, r) for t, _, r in issued] == [
+            ("Structured Literacy Foundations for K-3 Teachers", ""),
+            ("Structured Literacy Foundations for K-3 Teachers", ""),
+            (
+                "Structured Literacy Foundations for K-3 Teachers",
+                "Issued in error: attended another session.",
+            ),
+            ("Digital Archives Workshop", ""),
+            ("Digital Archives Workshop", ""),
+        ]
         overdue = session.scalars(
             select(Obligation).where(Obligation.status == "open", Obligation.due_on < today)
         ).all()

@@ -1,0 +1,141 @@
+"""Certificate PDFs of an event: one, all at once, or many made by the worker in a batch.
+
+Every PDF is drawn from the details stored when the certificate was issued, never from
+the event as it is now.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from engine.documents.certificate_pdf import MissingDetail, render_certificates
+from engine.store import certificate_batches as batches
+from engine.store.certificate_files import layout_for
+from engine.store.models import Certificate, CertificateBatch
+from engine.web.cases import db_user
+from engine.web.certificates import DIRECT_PDF_LIMIT, back, load_event
+from engine.web.security import role_required
+from engine.web.services import services
+
+bp = Blueprint("certificate_pdfs", __name__)
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+@bp.get("/applications/<int:application_id>/certificates/<int:certificate_id>.pdf")
+@role_required("applicant", "reviewer", "admin")
+def one(application_id: int, certificate_id: int) -> Response:
+    """Return one valid certificate as a PDF (a revoked one is not offered: 404)."""
+    svc = services()
+    with svc.db.reading() as session:
+        load_event(session, application_id)
+        certificate = session.get(Certificate, certificate_id)
+        if (
+            certificate is None
+            or certificate.application_id != application_id
+            or certificate.revoked_at is not None
+        ):
+            abort(404)
+        layout = layout_for(session, svc.registry, svc.layouts, application_id)
+        details = dict(certificate.details)
+        number = certificate.number
+    try:
+        data = render_certificates(layout, [details], svc.static_dir)
+    except MissingDetail as problem:
+        flash(f"No PDF was made: {problem}.", "error")
+        return back(application_id)
+    return _pdf(data, f"certificate-{number}.pdf")
+
+
+@bp.get("/applications/<int:application_id>/certificates/all.pdf")
+@role_required("applicant", "reviewer", "admin")
+def all_pdf(application_id: int) -> Response:
+    """Return every valid certificate of an event in one PDF, if there are few enough."""
+    svc = services()
+    with svc.db.reading() as session:
+        load_event(session, application_id)
+        rows = [
+            dict(c.details)
+            for c in session.scalars(
+                select(Certificate)
+                .where(
+                    Certificate.application_id == application_id,
+                    Certificate.revoked_at.is_(None),
+                )
+                .order_by(Certificate.sequence)
+            )
+        ]
+        layout = layout_for(session, svc.registry, svc.layouts, application_id)
+    if not rows:
+        abort(404)
+    if len(rows) > DIRECT_PDF_LIMIT:
+        flash("There are too many certificates for one download; make the PDF below.", "info")
+        return back(application_id)
+    try:
+        data = render_certificates(layout, rows, svc.static_dir)
+    except MissingDetail as problem:
+        flash(f"No PDF was made: {problem}.", "error")
+        return back(application_id)
+    return _pdf(data, f"certificates-{application_id:06d}.pdf")
+
+
+@bp.post("/applications/<int:application_id>/certificates/batches")
+@role_required("applicant", "reviewer", "admin")
+def request_batch(application_id: int) -> Response:
+    """Ask the worker for one PDF of every valid certificate; show its progress page."""
+    with services().db.transaction() as session:
+        application, _, _ = load_event(session, application_id)
+        valid = session.scalar(
+            select(func.count(Certificate.id)).where(
+                Certificate.application_id == application_id, Certificate.revoked_at.is_(None)
+            )
+        )
+        if not valid:
+            flash("There is no valid certificate to print.", "error")
+            return back(application_id)
+        batch_id = batches.request_batch(session, application, db_user(session)).id
+    return redirect(
+        url_for("certificate_pdfs.batch", application_id=application_id, batch_id=batch_id)
+    )
+
+
+def _batch(application_id: int, batch_id: int) -> CertificateBatch:
+    with services().db.reading() as session:
+        load_event(session, application_id)
+        batch = session.get(CertificateBatch, batch_id)
+        if batch is None or batch.application_id != application_id:
+            abort(404)
+        session.expunge(batch)
+        return batch
+
+
+@bp.get("/applications/<int:application_id>/certificates/batches/<int:batch_id>")
+@role_required("applicant", "reviewer", "admin")
+def batch(application_id: int, batch_id: int) -> str:
+    """Show how far the worker is with a batch PDF, and its link once it is made."""
+    found = _batch(application_id, batch_id)
+    return render_template(
+        "certificates/pages/batch.html",
+        application_id=application_id,
+        batch=found,
+        total=len(found.certificate_ids),
+        busy=found.status in (batches.PENDING, batches.RUNNING),
+    )
+
+
+@bp.get("/applications/<int:application_id>/certificates/batches/<int:batch_id>.pdf")
+@role_required("applicant", "reviewer", "admin")
+def batch_pdf(application_id: int, batch_id: int) -> Response:
+    """Return a batch's PDF once the worker has made it (404 before)."""
+    found = _batch(application_id, batch_id)
+    if found.status != batches.DONE or found.pdf is None:
+        abort(404)
+    return _pdf(found.pdf, f"certificates-{application_id:06d}-batch-{batch_id}.pdf")
