@@ -105,6 +105,9 @@ def test_a_code_by_email_shows_every_certificate_and_the_units_in_the_term(
     with mail_app.extensions["formflow"].db.reading() as session:
         first, second = certs.for_application(session, event_id)
     assert f'href="/verify/{first.code}"' in html
+    # The link opens the public verification page of that certificate.
+    verified = client.get(f"/verify/{first.code}")
+    assert verified.status_code == 200 and first.number in verified.get_data(as_text=True)
     # Newest first: the revoked one (issued second) comes first, marked and not counted.
     assert html.index(second.number) < html.index(first.number)
     assert "Revoked" in html and "Issued twice." in html
