@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import make_test_app
@@ -174,3 +174,21 @@ class AxeCheck:
 def axe_check() -> AxeCheck:
     """A fresh axe-core checker; call it with a page after every navigation."""
     return AxeCheck()
+
+
+@pytest.fixture
+def browser_context(chromium_browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
+    """A factory of fresh browser contexts (own cookies), all closed at the end."""
+    contexts: list[BrowserContext] = []
+
+    def new() -> BrowserContext:
+        context = chromium_browser.new_context()
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    try:
+        yield new
+    finally:
+        for context in contexts:
+            context.close()

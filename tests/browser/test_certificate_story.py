@@ -13,7 +13,7 @@ revokes it; the same page then says it is revoked, and why.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -21,7 +21,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from engine.store import certificate_batches as batches
 from engine.store import certificates as certs
@@ -43,24 +43,6 @@ GOOD_CSV = (
     "Cy Park,cy@school.example.org,,2027-03-16\n"
     "Di Ross,di@school.example.org,MT-77,all\n"
 )
-
-
-@pytest.fixture
-def browser_context(chromium_browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
-    """A factory of fresh browser contexts (own cookies), all closed at the end."""
-    contexts: list[BrowserContext] = []
-
-    def new() -> BrowserContext:
-        context = chromium_browser.new_context()
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    try:
-        yield new
-    finally:
-        for context in contexts:
-            context.close()
 
 
 def _issued(app: Flask, event_id: int) -> list[Certificate]:

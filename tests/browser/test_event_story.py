@@ -15,13 +15,13 @@ browser steps also sets the day for the live server's threads.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import select
 
 from engine.store import clock
@@ -68,24 +68,6 @@ def _worker(app: Flask, day: date) -> str:
     result = app.test_cli_runner().invoke(args=["worker", "--once", "--today", day.isoformat()])
     assert result.exit_code == 0, result.output
     return result.output
-
-
-@pytest.fixture
-def browser_context(chromium_browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
-    """A factory of fresh browser contexts (own cookies), all closed at the end."""
-    contexts: list[BrowserContext] = []
-
-    def new() -> BrowserContext:
-        context = chromium_browser.new_context()
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    try:
-        yield new
-    finally:
-        for context in contexts:
-            context.close()
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")

@@ -10,13 +10,13 @@ calendar and by a search with a typo; the provider withdraws it and it is gone f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import BrowserContext, expect
 
 from engine.store import clock
 from engine.store.models import Application
@@ -38,24 +38,6 @@ def _states(app: Flask) -> list[tuple[str, str]]:
     with app.extensions["formflow"].db.reading() as session:
         rows = session.query(Application).filter(Application.workflow == "portal_item")
         return [(a.title, a.state) for a in rows.order_by(Application.id)]
-
-
-@pytest.fixture
-def browser_context(chromium_browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
-    """A factory of fresh browser contexts (own cookies), all closed at the end."""
-    contexts: list[BrowserContext] = []
-
-    def new() -> BrowserContext:
-        context = chromium_browser.new_context()
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    try:
-        yield new
-    finally:
-        for context in contexts:
-            context.close()
 
 
 def send_item(story: Story, title: str, description: str) -> int:

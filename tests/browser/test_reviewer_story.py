@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from engine.store.assignment import ASSIGN
@@ -66,24 +66,6 @@ def _triggers(app: Flask, application_id: int) -> list[str]:
 def _references(page: Page) -> list[str]:
     """The reference numbers the queue's table lists, top to bottom."""
     return page.locator("tbody th[scope=row]").all_inner_texts()
-
-
-@pytest.fixture
-def browser_context(chromium_browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
-    """A factory of fresh browser contexts that accept downloads, all closed at the end."""
-    contexts: list[BrowserContext] = []
-
-    def new() -> BrowserContext:
-        context = chromium_browser.new_context(accept_downloads=True)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    try:
-        yield new
-    finally:
-        for context in contexts:
-            context.close()
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")

@@ -10,13 +10,13 @@ reported, and an educator who is not signed in finds it on /events by its organi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import BrowserContext, expect
 
 from engine.store import clock
 from engine.store.models import Application
@@ -47,24 +47,6 @@ def _worker(app: Flask, day: str) -> str:
     result = app.test_cli_runner().invoke(args=["worker", "--once", "--today", day])
     assert result.exit_code == 0, result.output
     return result.output
-
-
-@pytest.fixture
-def browser_context(chromium_browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
-    """A factory of fresh browser contexts (own cookies), all closed at the end."""
-    contexts: list[BrowserContext] = []
-
-    def new() -> BrowserContext:
-        context = chromium_browser.new_context()
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    try:
-        yield new
-    finally:
-        for context in contexts:
-            context.close()
 
 
 def fill_application(story: Story, first_date: str) -> int:
@@ -194,6 +176,10 @@ def test_single_event_story(
             owed.get_by_role("row").filter(has_text="17 March 2026").get_by_role("link")
         )
         page.get_by_label("Number of certificates issued").fill("18")
+        # No certificates were issued in the system, so the number needs a reason.
+        page.get_by_label("Why the number differs from the certificates issued in the system").fill(
+            "We handed out paper certificates at the door."
+        )
         applicant.press("File the report")
         expect(page.get_by_role("heading", name="Status: Reported")).to_be_visible()
     assert _state(app, event) == "reported"
