@@ -6,7 +6,7 @@ number (certificates issued on paper, say), but then must say why.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.runtime.validation import AnswerError
@@ -30,8 +30,20 @@ def notice(issued: int, key: str) -> str:
     return f"You issued {certificates(issued)} for {span_word(key)} in the system."
 
 
-def errors(spec: Reconcile, answers: Mapping[str, Any], issued: int, key: str) -> list[AnswerError]:
-    """Return the error on the reason question when the count differs and no reason is given."""
+def errors(
+    spec: Reconcile,
+    answers: Mapping[str, Any],
+    issued: int,
+    key: str,
+    found: Sequence[AnswerError] = (),
+) -> list[AnswerError]:
+    """Return the error on the reason question when the count differs and no reason is given.
+
+    `found` are the form's own errors: a count that is itself wrong is fixed first, so
+    no reason is asked for a number that will change anyway.
+    """
+    if any(e.field_id == spec.field for e in found):
+        return []
     reported = answers.get(spec.field)
     reason = answers.get(spec.reason)
     if not isinstance(reported, int) or reported == issued:

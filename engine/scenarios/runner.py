@@ -272,7 +272,7 @@ class _Play:
             if spec.reconcile is not None and issued is not None:
                 errors = [
                     *errors,
-                    *reconcile.errors(spec.reconcile, answers, issued, obligation.key),
+                    *reconcile.errors(spec.reconcile, answers, issued, obligation.key, errors),
                 ]
                 checked = reconcile.checked(spec.reconcile, answers, issued)
             if errors:

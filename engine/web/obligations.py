@@ -81,7 +81,10 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
     errors = validator.validate(answers, today(), calendar=svc.calendar)
     checked = None
     if spec.reconcile is not None and issued is not None:
-        errors = [*errors, *reconcile.errors(spec.reconcile, answers, issued, obligation.key)]
+        errors = [
+            *errors,
+            *reconcile.errors(spec.reconcile, answers, issued, obligation.key, errors),
+        ]
         checked = reconcile.checked(spec.reconcile, answers, issued)
     if errors:
         html = _render(

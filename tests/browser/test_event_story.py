@@ -271,6 +271,9 @@ def test_event_story(
         # One bad answer first: a negative number (the form is novalidate, so it is sent).
         count = page.get_by_label("Number of certificates issued")
         note = page.get_by_label("Note for the agency")
+        reason = page.get_by_label(
+            "Why the number differs from the certificates issued in the system"
+        )
         count.fill("-3")
         note.fill("Two participants left at noon.")
         story.press("File the report")
@@ -298,6 +301,10 @@ def test_event_story(
         page.keyboard.press("ControlOrMeta+A")
         page.keyboard.type("24")
         expect(count).to_have_value("24")
+        # No certificates were issued in the system, so the number needs a reason.
+        page.keyboard.press("Tab")
+        expect(reason).to_be_focused()
+        page.keyboard.type("Certificates were printed on paper at the door.")
         page.keyboard.press("Tab")
         expect(note).to_be_focused()
         page.keyboard.press("Tab")
@@ -324,6 +331,9 @@ def test_event_story(
         story.follow(second_row.get_by_role("link"))
         expect(story.heading()).to_contain_text("17 March 2027")
         page.get_by_label("Number of certificates issued").fill("22")
+        page.get_by_label("Why the number differs from the certificates issued in the system").fill(
+            "Certificates were printed on paper at the door."
+        )
         story.press("File the report")
 
         expect(page.get_by_role("status")).to_contain_text(

@@ -11,6 +11,7 @@ from flask import Flask
 from engine.runtime import reconcile
 from engine.runtime.obligations import covered
 from engine.runtime.roster import Attendee
+from engine.runtime.validation import AnswerError
 from engine.spec.model import Reconcile
 from engine.store import certificates as certs
 from engine.store.models import Application
@@ -88,3 +89,10 @@ def test_certificates_are_counted_by_a_date_attended_in_the_span(app: Flask) -> 
         assert count(session, application_id, date(2026, 3, 17), date(2026, 3, 17)) == 1
         assert count(session, application_id, date(2026, 3, 1), date(2026, 4, 30)) == 2
         assert count(session, application_id, date(2026, 5, 1), date(2026, 5, 31)) == 0
+
+
+def test_no_reason_is_asked_for_a_count_that_is_itself_wrong() -> None:
+    wrong = [AnswerError("certificates", "certificates", "minimum", "must be 0 or more")]
+    spec = Reconcile("certificates", "difference_reason")
+    assert reconcile.errors(spec, {"certificates": -3}, 0, "date:2027-03-16", wrong) == []
+    assert reconcile.errors(spec, {"certificates": 3}, 0, "date:2027-03-16") != []
