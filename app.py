@@ -49,6 +49,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        # The largest request body read at all (a CSV roster is at most 1 MB): larger ones
+        # are refused before anything, the CSRF check included, reads them into memory.
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     app.config.from_prefixed_env("FORMFLOW")
     if test_config:

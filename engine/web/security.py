@@ -83,7 +83,7 @@ def init_security(app: Flask) -> None:
     manager.init_app(app)
     app.after_request(set_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
-    for code in (400, 403, 404, 429):
+    for code in (400, 403, 404, 413, 429):
         app.register_error_handler(code, _error_page)
 
 

@@ -221,6 +221,15 @@ def test_a_csv_over_the_size_limit_is_refused(app: Flask, client: FlaskClient, e
     assert "larger than 1 MB" in response.text
 
 
+def test_a_request_over_2_mb_is_refused_before_it_is_read(
+    app: Flask, client: FlaskClient, event: int
+) -> None:
+    response = _upload(client, event, b"name,email\n" + b"x" * (3 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "The file is too large" in response.text
+    assert _certificates(app, event) == []
+
+
 def test_the_csv_template_has_the_columns(app: Flask, client: FlaskClient, event: int) -> None:
     response = client.get(f"/applications/{event}/certificates/template.csv")
     assert response.status_code == 200
