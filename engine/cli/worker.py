@@ -25,6 +25,7 @@ from engine.store.outbox import deliver_pending, fail_interrupted
 from engine.store.periods import renew_periods
 from engine.store.reminders import send_reminders
 from engine.web.decisions import mail_settings
+from engine.web.live_definitions import follow_published
 from engine.web.services import services
 
 
@@ -73,8 +74,16 @@ def fail_interrupted_mail() -> str:
     return f"{count} interrupted."
 
 
-# Each periodic job by name, in order: moves first (they may owe or email), mail last.
+def follow_definitions() -> str:
+    """Put newly published definitions in force, as the web processes do."""
+    follow_published()
+    return "In force."
+
+
+# Each periodic job by name, in order: a long-running worker first follows newly
+# published definitions; then moves (they may owe or email); mail last.
 JOBS: dict[str, Callable[[], str]] = {
+    "follow_definitions": follow_definitions,
     "automatic_moves": automatic_moves,
     "obligation_periods": obligation_periods,
     "obligation_reminders": obligation_reminders,

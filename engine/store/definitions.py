@@ -3,23 +3,31 @@
 Forms and workflows are loaded from forms/ and workflows/ and frozen. Each version (a
 content hash) is recorded in the definitions table, so an application pinned to an
 older version can still be rendered and validated after the files change.
+
+What is in force is the latest version published: every process follows the table
+(`follow_published`), so a version published by `flask definitions publish`, or by
+another process, is used by new applications everywhere without a restart.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.runtime.machine import WorkflowMachine
 from engine.runtime.validation import FormValidator
+from engine.spec.errors import DefinitionsInvalid
 from engine.spec.loader import Definitions, load_definitions, load_texts
 from engine.spec.model import FormSpec, WorkflowSpec
 from engine.store.db import Database
 from engine.store.models import Definition
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ class DefinitionRegistry:
         self._validators: dict[tuple[str, str], FormValidator] = {}
         self._machines: dict[tuple[str, str], WorkflowMachine] = {}
         self._published = False
+        # The newest definitions row this process has looked at (0: none yet).
+        self._seen = 0
 
     def paths(self) -> tuple[list[Path], list[Path]]:
         """Return the form files and workflow files under the root, sorted."""
@@ -102,6 +112,39 @@ class DefinitionRegistry:
         if not self._published:
             self.publish(session, by="app")
             self._published = True
+
+    def follow_published(self, session: Session) -> bool:
+        """Put in force the latest published versions, if any is newer than ours.
+
+        Returns whether anything changed. A published version that cannot be loaded (the
+        code moved on since) is logged and the versions in force are kept.
+        """
+        newest = int(session.scalar(select(func.max(Definition.id))) or 0)
+        if newest == self._seen or self.current is None:
+            return False
+        self._seen = newest
+        latest = select(func.max(Definition.id)).group_by(Definition.kind, Definition.name)
+        rows = session.scalars(select(Definition).where(Definition.id.in_(latest))).all()
+        in_force = {("form", n): f.version for n, f in self.current.forms.items()}
+        in_force |= {("workflow", n): w.version for n, w in self.current.workflows.items()}
+        if {(r.kind, r.name): r.version for r in rows} == in_force:
+            return False
+        texts = [(r.path or f"{r.kind}s/{r.name}.yaml", r.source) for r in rows]
+        try:
+            loaded = load_texts(texts, self.template_dir)
+        except DefinitionsInvalid as error:
+            log.warning(
+                "the latest published definitions cannot be loaded; keeping "
+                "the versions in force:\n%s",
+                error,
+            )
+            return False
+        self.current = loaded
+        for form in loaded.forms.values():
+            self._forms[(form.name, form.version)] = form
+        for workflow in loaded.workflows.values():
+            self._workflows[(workflow.name, workflow.version)] = workflow
+        return True
 
     # -- lookups ---------------------------------------------------------------------
 

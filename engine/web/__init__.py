@@ -39,11 +39,13 @@ def init_app(app: Flask) -> None:
         workflows_admin,
     )
     from engine.web.filters import init_filters
+    from engine.web.live_definitions import init_live_definitions
     from engine.web.security import init_security
 
     init_services(app)
     init_security(app)
     init_filters(app)
+    init_live_definitions(app)
     for module in (
         public,
         help,

@@ -1,0 +1,97 @@
+"""A version published by one process is in force in every other one without a restart:
+new applications use it, applications under way keep theirs, and a published version
+that cannot be loaded leaves the versions in force alone."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.store.models import Application, Definition
+from tests.conftest import make_test_app
+from tests.web.helpers import make_user, post, sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _edited(tmp_path: Path) -> Path:
+    root = tmp_path / "edited"
+    for folder in ("forms", "workflows"):
+        shutil.copytree(ROOT / folder, root / folder)
+    workflow = root / "workflows" / "single_event.yaml"
+    text = workflow.read_text()
+    assert "    due: {business_days: 7}\n" in text
+    workflow.write_text(
+        text.replace("    due: {business_days: 7}\n", "    due: {business_days: 10}\n")
+    )
+    return root
+
+
+def _start(client: FlaskClient, app: Flask) -> Application:
+    response = post(client, "/apply/single_event", {})
+    found = re.search(r"/applications/(\d+)/", response.headers["Location"])
+    assert found
+    with app.extensions["formflow"].db.reading() as session:
+        application = session.get(Application, int(found.group(1)))
+        assert application is not None
+        return application
+
+
+def test_a_version_published_elsewhere_is_in_force_at_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    serving = make_test_app(database_url, tmp_path, DEFINITIONS_REFRESH_SECONDS=0)
+    other = make_test_app(database_url, tmp_path, DEFINITIONS_DIR=str(_edited(tmp_path)))
+    try:
+        make_user(serving, "casey@library.example.org")
+        client = serving.test_client()
+        sign_in(client, "casey@library.example.org")
+        rules = client.get("/rules/single_event").get_data(as_text=True)
+        assert "Decided within 7 business days." in rules
+        before = _start(client, serving)
+
+        # Another process (here: the CLI with edited files) publishes a new version.
+        output = other.test_cli_runner().invoke(args=["definitions", "publish"]).output
+        assert "Published workflow single_event" in output
+
+        rules = client.get("/rules/single_event").get_data(as_text=True)
+        assert "Decided within 10 business days." in rules
+        after = _start(client, serving)
+        assert after.workflow_version != before.workflow_version
+        # The application under way keeps its version, and still opens.
+        page = client.get(f"/applications/{before.id}/pages/about")
+        assert page.status_code == 200
+        with serving.extensions["formflow"].db.reading() as session:
+            kept = session.get(Application, before.id)
+            assert kept is not None and kept.workflow_version == before.workflow_version
+    finally:
+        serving.extensions["formflow"].db.dispose()
+        other.extensions["formflow"].db.dispose()
+
+
+def test_a_published_version_that_cannot_load_leaves_the_versions_in_force(
+    app: Flask,
+) -> None:
+    app.config["DEFINITIONS_REFRESH_SECONDS"] = 0
+    client = app.test_client()
+    assert "Decided within 7 business days." in client.get("/rules/single_event").text
+    with app.extensions["formflow"].db.transaction() as session:
+        session.add(
+            Definition(
+                kind="workflow",
+                name="single_event",
+                version="broken000001",
+                source="workflow: single_event\ntitle: [unclosed\n",
+                path="workflows/single_event.yaml",
+                published_by="test",
+            )
+        )
+    page = client.get("/rules/single_event")
+    assert page.status_code == 200 and "Decided within 7 business days." in page.text
+    with app.extensions["formflow"].db.reading() as session:
+        assert session.scalar(select(Definition.id).where(Definition.version == "broken000001"))
