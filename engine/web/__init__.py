@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         certificate_pdfs,
         certificates,
         directory,
+        editor,
         educators,
         help,
         listings,
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
         admin,
         providers_admin,
         workflows_admin,
+        editor,
         # Last: its address /<page> must never hide another page's.
         listings,
     ):

@@ -51,7 +51,15 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path, smtp_server: Any) -> Iterator[LiveServer]:
+def live_overrides() -> dict[str, Any]:
+    """Extra config for the live app; a test module redefines it to change the app."""
+    return {}
+
+
+@pytest.fixture
+def live_server(
+    database_url: str, tmp_path: Path, smtp_server: Any, live_overrides: dict[str, Any]
+) -> Iterator[LiveServer]:
     """Serve a fresh app on a free port; it mails to the test's real SMTP server."""
     # The app needs its own address as BASE_URL (links in emails), and the address is
     # known only once the server has bound port 0; so the server starts with a
@@ -69,6 +77,7 @@ def live_server(database_url: str, tmp_path: Path, smtp_server: Any) -> Iterator
         SMTP_HOST=smtp_server.host,
         SMTP_PORT=smtp_server.port,
         BASE_URL=url,
+        **live_overrides,
     )
     holder["app"] = app
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

@@ -131,6 +131,14 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/admin/workflows", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/admin/workflows/event_report", (LOGIN, 403, 403, 200, 200, 403, 403, 403)),
     ("/admin/workflows/no_such_workflow", (LOGIN, 403, 403, 404, 404, 403, 403, 403)),
+    # Editing the definitions: administrators only.
+    ("/admin/definitions", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
+    ("/admin/definitions/workflow/single_event", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
+    (
+        "/admin/definitions/form/single_event_application",
+        (LOGIN, 403, 403, 403, 200, 403, 403, 403),
+    ),
+    ("/admin/definitions/workflow/no_such", (LOGIN, 403, 403, 403, 404, 403, 403, 403)),
     ("/admin/outbox/1", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
     ("/admin/users", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
     # The people of the provider one works for now: 404 for people who work for none,
@@ -153,6 +161,7 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
 
 POST_ROUTES = [
     "/auth/logout",
+    "/admin/definitions/workflow/single_event",
     "/educator",
     "/educator/code",
     "/educator/sign-out",
@@ -369,6 +378,8 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     # Staff read reports; only the provider files them.
     ("/applications/{event}/obligations/{owed}", (LOGIN, 404, 404, 403, 403, OK, OK, 404)),
     ("/admin/outbox/1/send-again", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
+    # An empty text is checked and refused (400), never written: allowed, not denied.
+    ("/admin/definitions/workflow/single_event", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
     # Issuing (an empty form is refused), batches, email: the provider's people and staff.
     ("/applications/{event}/certificates", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
     ("/applications/{event}/certificates/upload", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),

@@ -1,0 +1,169 @@
+"""Administrators edit a form or workflow in the browser: the text is checked as lint
+checks it, with each problem's line beside the text; a good text is written to its file
+and published, so every process uses it for new applications without a restart.
+
+The files stay the source of truth: the editor writes them, exactly as a text editor and
+`flask definitions publish` would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from engine.runtime.diagram import workflow_svg
+from engine.spec.change_impact import Change, form_changes, workflow_changes
+from engine.spec.errors import DefinitionError, DefinitionsInvalid
+from engine.spec.loader import lint_deep
+from engine.spec.yaml_source import read_source
+from engine.web.cases import today
+from engine.web.form_view import page_fields
+from engine.web.security import role_required
+from engine.web.services import services
+
+bp = Blueprint("editor", __name__, url_prefix="/admin/definitions")
+KINDS = {"form": "forms", "workflow": "workflows"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of the text being edited, by its line."""
+
+    line: int
+    column: int
+    message: str
+
+
+@bp.get("")
+@role_required("admin")
+def index() -> str:
+    """List every form and workflow in force, each linking to its editor."""
+    current = services().registry.current
+    assert current is not None
+    return render_template(
+        "admin/definitions.html",
+        forms=sorted(current.forms.values(), key=lambda f: f.name),
+        workflows=sorted(current.workflows.values(), key=lambda w: w.name),
+    )
+
+
+@bp.route("/<kind>/<name>", methods=["GET", "POST"])
+@role_required("admin")
+def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
+    """Show the text in force with its preview; check it, or publish it when it is good."""
+    path = _file(kind, name)
+    text = path.read_text(encoding="utf-8")
+    problems: list[Problem] = []
+    if request.method == "POST":
+        # Browsers send text areas with CRLF line ends; the file keeps LF.
+        text = request.form.get("text", "").replace("\r\n", "\n")
+        problems, elsewhere = _check(path, text)
+        if not problems and not elsewhere and request.form.get("action") == "publish":
+            return _publish(kind, name, path, text)
+        if elsewhere:
+            problems += [Problem(0, 0, str(e)) for e in elsewhere]
+        if not problems:
+            flash("No problems found. Publish to put it in force.", "success")
+    page = render_template(
+        "admin/definition.html",
+        kind=kind,
+        name=name,
+        path=_shown(path),
+        text=text,
+        problems=problems,
+        preview=_preview(kind, name),
+    )
+    return (page, 400) if problems else page
+
+
+def _file(kind: str, name: str) -> Path:
+    """Return the file of a definition in force (404 for anything else)."""
+    registry = services().registry
+    current = registry.current
+    if kind not in KINDS or current is None:
+        abort(404)
+    if name not in (current.forms if kind == "form" else current.workflows):
+        abort(404)
+    for path in sorted((registry.root / KINDS[kind]).glob("*.yaml")):
+        try:
+            if read_source(path).data.get(kind) == name:
+                return path
+        except (DefinitionsInvalid, AttributeError):
+            continue
+    abort(404)
+
+
+def _check(path: Path, text: str) -> tuple[list[Problem], list[DefinitionError]]:
+    """Lint the text with every other file as it is; return its problems and others'."""
+    registry = services().registry
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder)
+        for kind_folder in KINDS.values():
+            shutil.copytree(registry.root / kind_folder, copy / kind_folder)
+        edited = copy / path.parent.name / path.name
+        edited.write_text(text, encoding="utf-8")
+        found = lint_deep([copy / "forms", copy / "workflows"], registry.template_dir)
+        own = [
+            Problem(e.line, e.column, e.message)
+            for e in found
+            if Path(e.file).name == path.name and Path(e.file).parent.name == path.parent.name
+        ]
+        others = [
+            e
+            for e in found
+            if not (Path(e.file).name == path.name and Path(e.file).parent.name == path.parent.name)
+        ]
+    return own, others
+
+
+def _publish(kind: str, name: str, path: Path, text: str) -> Response:
+    """Write the file (whole, or not at all), then publish what changed."""
+    svc = services()
+    registry = svc.registry
+    before = registry.latest(name) if kind == "workflow" else None
+    old_form = registry.form(name)[0] if kind == "form" else None
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".yaml.tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, path)  # atomic: another process reads the old text or the new
+    registry.load_files()
+    with svc.db.transaction() as session:
+        rows = registry.publish(session, by=current_user.email)
+        registry.follow_published(session)
+    changes: list[Change] = []
+    if before is not None:
+        changes = workflow_changes(before.workflow, registry.latest(name).workflow)
+    elif old_form is not None:
+        changes = form_changes(old_form, registry.form(name)[0])
+    version = next((r.version for r in rows if r.name == name), None)
+    if version is None:
+        flash("Nothing changed: this text is the version in force.", "info")
+    else:
+        flash(f"Published {kind} {name} version {version}; new applications use it now.", "success")
+        for change in changes:
+            flash(f"Change: {change.words}.", "info")
+    return redirect(url_for("editor.edit", kind=kind, name=name))
+
+
+def _preview(kind: str, name: str) -> dict[str, object]:
+    """Return what the page shows beside the text: the diagram, or the form's pages."""
+    registry = services().registry
+    if kind == "workflow":
+        return {"diagram": Markup(workflow_svg(registry.latest(name).workflow))}  # noqa: S704
+    form, _ = registry.form(name)
+    pages = [
+        (page, page_fields(form, page, {}, [], today(), services().calendar)) for page in form.pages
+    ]
+    return {"form": form, "pages": pages}
+
+
+def _shown(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"

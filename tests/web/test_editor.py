@@ -1,0 +1,114 @@
+"""Editing a workflow or form in the browser: a broken text is refused with its line and
+nothing changes; a good one is written to its file and in force at once."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.store.models import Definition
+from tests.conftest import make_test_app
+from tests.web.helpers import make_user, post, sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN = "ada@opi.example.gov"
+
+
+@pytest.fixture
+def editable(database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, Path]]:
+    """An app whose definition files are a copy the test may change."""
+    root = tmp_path / "definitions"
+    for folder in ("forms", "workflows"):
+        shutil.copytree(ROOT / folder, root / folder)
+    app = make_test_app(
+        database_url, tmp_path, DEFINITIONS_DIR=str(root), DEFINITIONS_REFRESH_SECONDS=0
+    )
+    yield app, root
+    app.extensions["formflow"].db.dispose()
+
+
+def _admin(app: Flask) -> FlaskClient:
+    make_user(app, ADMIN, "admin", "reviewer")
+    client = app.test_client()
+    sign_in(client, ADMIN)
+    return client
+
+
+def test_the_editor_shows_the_text_and_what_is_in_force(editable: tuple[Flask, Path]) -> None:
+    app, root = editable
+    client = _admin(app)
+    page = client.get("/admin/definitions/workflow/single_event").get_data(as_text=True)
+    assert "workflow: single_event" in page and "State diagram of the workflow" in page
+    form = client.get("/admin/definitions/form/single_event_application").get_data(as_text=True)
+    assert "Event title" in form and '<fieldset class="usa-fieldset app-preview" disabled>' in form
+    assert client.get("/admin/definitions/workflow/no_such").status_code == 404
+    assert client.get("/admin/definitions/file/single_event").status_code == 404
+
+
+def test_a_broken_text_is_refused_with_its_line_and_nothing_changes(
+    editable: tuple[Flask, Path],
+) -> None:
+    app, root = editable
+    client = _admin(app)
+    path = root / "workflows" / "single_event.yaml"
+    before = path.read_text()
+    broken = before.replace("initial: draft", "initial: drafty")
+    response = post(
+        client, "/admin/definitions/workflow/single_event", {"text": broken, "action": "publish"}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    line = broken[: broken.index("initial: drafty")].count("\n") + 1
+    assert re.search(rf"Line {line}, column \d+: there is no state &#39;drafty&#39;", page)
+    assert "initial: drafty" in page  # the text is kept for fixing
+    assert path.read_text() == before
+    # The app keeps serving the version in force.
+    assert "Decided within 7 business days." in client.get("/rules/single_event").text
+
+
+def test_a_good_text_is_written_published_and_in_force_at_once(
+    editable: tuple[Flask, Path],
+) -> None:
+    app, root = editable
+    client = _admin(app)
+    path = root / "workflows" / "single_event.yaml"
+    edited = path.read_text().replace(
+        "    due: {business_days: 7}\n", "    due: {business_days: 10}\n"
+    )
+    checked = post(
+        client, "/admin/definitions/workflow/single_event", {"text": edited, "action": "check"}
+    )
+    assert checked.status_code == 200 and "No problems found" in checked.text
+    assert "business_days: 7}" in path.read_text()  # a check writes nothing
+    response = post(
+        client, "/admin/definitions/workflow/single_event", {"text": edited, "action": "publish"}
+    )
+    assert response.status_code == 302
+    assert path.read_text() == edited
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Published workflow single_event version" in shown
+    assert "Decided within 10 business days." in client.get("/rules/single_event").text
+    with app.extensions["formflow"].db.reading() as session:
+        by = session.scalars(
+            select(Definition.published_by).where(Definition.name == "single_event")
+        ).all()
+    assert ADMIN in by
+
+
+def test_only_administrators_edit(editable: tuple[Flask, Path]) -> None:
+    app, _ = editable
+    make_user(app, "riley@opi.example.gov", "reviewer")
+    client = app.test_client()
+    sign_in(client, "riley@opi.example.gov")
+    assert client.get("/admin/definitions/workflow/single_event").status_code == 403
+    response = post(
+        client, "/admin/definitions/workflow/single_event", {"text": "x", "action": "publish"}
+    )
+    assert response.status_code == 403
