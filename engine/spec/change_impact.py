@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.spec.model import FieldSpec, FormSpec, TransitionSpec, WorkflowSpec
+from engine.spec.model import Due, FieldSpec, FormSpec, TransitionSpec, WorkflowSpec
 
 
 @dataclass(frozen=True)
 class Change:
     """One difference, in words, and whether applications under way are touched by it."""
 
-    kind: str  # state_removed | state_added | field_removed | field_required | field_added
-    # | guard_changed | move_removed | move_added
+    kind: str  # state_removed | state_added | due_changed | field_removed | field_required
+    # | field_added | guard_changed | move_removed | move_added
     subject: str
     words: str
     affects_in_flight: bool
@@ -74,6 +74,10 @@ def workflow_changes(old: WorkflowSpec, new: WorkflowSpec) -> list[Change]:
             found.append(
                 Change("state_added", name, f"a new state '{state.label}' ({name})", False)
             )
+        elif state.due != old.states[name].due:
+            was, now = _due(old.states[name].due), _due(state.due)
+            words = f"the deadline in '{state.label}' ({name}) changes from {was} to {now}"
+            found.append(Change("due_changed", name, words, False))
     before = {_key(t): t for t in old.transitions}
     after = {_key(t): t for t in new.transitions}
     for key, t in before.items():
@@ -89,6 +93,12 @@ def workflow_changes(old: WorkflowSpec, new: WorkflowSpec) -> list[Change]:
         if key not in before:
             found.append(Change("move_added", key, f"a new move '{t.label}' ({key})", False))
     return found
+
+
+def _due(due: Due | None) -> str:
+    if due is None:
+        return "none"
+    return f"{due.days} {'business ' if due.business else ''}days"
 
 
 def _questions(form: FormSpec) -> Iterator[tuple[str, FieldSpec]]:

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from engine.runtime.diagram import workflow_svg
 from engine.spec.change_impact import Change, form_changes, workflow_changes
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
-from engine.spec.loader import lint_deep
+from engine.spec.loader import Definitions, lint_deep, load_definitions
 from engine.spec.yaml_source import read_source
 from engine.web.cases import today
 from engine.web.form_view import page_fields
@@ -62,16 +62,16 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
     path = _file(kind, name)
     text = path.read_text(encoding="utf-8")
     problems: list[Problem] = []
+    checked: Definitions | None = None
     if request.method == "POST":
         # Browsers send text areas with CRLF line ends; the file keeps LF.
         text = request.form.get("text", "").replace("\r\n", "\n")
-        problems, elsewhere = _check(path, text)
+        problems, elsewhere, checked = _check(path, text)
         if not problems and not elsewhere and request.form.get("action") == "publish":
             return _publish(kind, name, path, text)
         if elsewhere:
             problems += [Problem(0, 0, str(e)) for e in elsewhere]
-        if not problems:
-            flash("No problems found. Publish to put it in force.", "success")
+    changes = _changes(kind, name, checked) if checked is not None else None
     page = render_template(
         "admin/definition.html",
         kind=kind,
@@ -79,7 +79,8 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
         path=_shown(path),
         text=text,
         problems=problems,
-        preview=_preview(kind, name),
+        preview=_preview(kind, name, checked),
+        changes=changes,
     )
     return (page, 400) if problems else page
 
@@ -101,8 +102,11 @@ def _file(kind: str, name: str) -> Path:
     abort(404)
 
 
-def _check(path: Path, text: str) -> tuple[list[Problem], list[DefinitionError]]:
-    """Lint the text with every other file as it is; return its problems and others'."""
+def _check(
+    path: Path, text: str
+) -> tuple[list[Problem], list[DefinitionError], Definitions | None]:
+    """Lint the text with every other file as it is; return its problems, others', and,
+    when there are none, the definitions as they would be with this text."""
     registry = services().registry
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder)
@@ -111,17 +115,21 @@ def _check(path: Path, text: str) -> tuple[list[Problem], list[DefinitionError]]
         edited = copy / path.parent.name / path.name
         edited.write_text(text, encoding="utf-8")
         found = lint_deep([copy / "forms", copy / "workflows"], registry.template_dir)
-        own = [
-            Problem(e.line, e.column, e.message)
-            for e in found
-            if Path(e.file).name == path.name and Path(e.file).parent.name == path.parent.name
-        ]
-        others = [
-            e
-            for e in found
-            if not (Path(e.file).name == path.name and Path(e.file).parent.name == path.parent.name)
-        ]
-    return own, others
+
+        def is_own(error: DefinitionError) -> bool:
+            where = Path(error.file)
+            return (where.parent.name, where.name) == (path.parent.name, path.name)
+
+        own = [Problem(e.line, e.column, e.message) for e in found if is_own(e)]
+        others = [e for e in found if not is_own(e)]
+        loaded = None
+        if not found:
+            loaded = load_definitions(
+                sorted((copy / "forms").glob("*.yaml")),
+                sorted((copy / "workflows").glob("*.yaml")),
+                registry.template_dir,
+            )
+    return own, others, loaded
 
 
 def _publish(kind: str, name: str, path: Path, text: str) -> Response:
@@ -153,16 +161,28 @@ def _publish(kind: str, name: str, path: Path, text: str) -> Response:
     return redirect(url_for("editor.edit", kind=kind, name=name))
 
 
-def _preview(kind: str, name: str) -> dict[str, object]:
-    """Return what the page shows beside the text: the diagram, or the form's pages."""
+def _changes(kind: str, name: str, checked: Definitions) -> list[Change]:
+    """Return what the checked text changes against the version in force."""
     registry = services().registry
     if kind == "workflow":
-        return {"diagram": Markup(workflow_svg(registry.latest(name).workflow))}  # noqa: S704
-    form, _ = registry.form(name)
+        return workflow_changes(registry.latest(name).workflow, checked.workflows[name])
+    return form_changes(registry.form(name)[0], checked.forms[name])
+
+
+def _preview(kind: str, name: str, checked: Definitions | None) -> dict[str, object]:
+    """Return what the page shows beside the text: the diagram, or the form's pages, of
+    the text just checked, or else of the version in force."""
+    registry = services().registry
+    label = "As checked, not yet published" if checked is not None else "In force now"
+    if kind == "workflow":
+        spec = checked.workflows[name] if checked else registry.latest(name).workflow
+        diagram = Markup(workflow_svg(spec))  # noqa: S704 (the drawing escapes every text)
+        return {"label": label, "diagram": diagram}
+    form = checked.forms[name] if checked else registry.form(name)[0]
     pages = [
         (page, page_fields(form, page, {}, [], today(), services().calendar)) for page in form.pages
     ]
-    return {"form": form, "pages": pages}
+    return {"label": label, "form": form, "pages": pages}
 
 
 def _shown(path: Path) -> str:

@@ -86,6 +86,12 @@ def test_a_good_text_is_written_published_and_in_force_at_once(
         client, "/admin/definitions/workflow/single_event", {"text": edited, "action": "check"}
     )
     assert checked.status_code == 200 and "No problems found" in checked.text
+    # Before publishing: the preview is of the checked text, with what it changes.
+    assert "As checked, not yet published" in checked.text
+    assert (
+        "the deadline in &#39;Waiting for a decision&#39; (submitted) changes from "
+        "7 business days to 10 business days"
+    ) in checked.text
     assert "business_days: 7}" in path.read_text()  # a check writes nothing
     response = post(
         client, "/admin/definitions/workflow/single_event", {"text": edited, "action": "publish"}
@@ -112,3 +118,27 @@ def test_only_administrators_edit(editable: tuple[Flask, Path]) -> None:
         client, "/admin/definitions/workflow/single_event", {"text": "x", "action": "publish"}
     )
     assert response.status_code == 403
+
+
+def test_a_checked_form_is_previewed_with_its_new_question(
+    editable: tuple[Flask, Path],
+) -> None:
+    app, root = editable
+    client = _admin(app)
+    path = root / "forms" / "single_event_application.yaml"
+    text = path.read_text()
+    anchor = "      - id: cost\n"
+    edited = text.replace(
+        anchor,
+        "      - id: seats\n        type: whole_number\n        label: Seats available\n"
+        "        required: true\n" + anchor,
+    )
+    response = post(
+        client,
+        "/admin/definitions/form/single_event_application",
+        {"text": edited, "action": "check"},
+    )
+    assert response.status_code == 200
+    assert "Seats available" in response.text
+    assert "a new required question: &#39;Seats available&#39; (seats)" in response.text
+    assert path.read_text() == text
