@@ -23,7 +23,6 @@ import argparse
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -31,10 +30,12 @@ from typing import Any
 
 from fpdf import FPDF
 from jinja2 import Environment, FileSystemLoader
-from sqlalchemy import insert, make_url, select, text
+from sqlalchemy import insert, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from private_database import postgres_url  # noqa: E402
 
 from engine.runtime.calendar import montana  # noqa: E402
 from engine.runtime.roster import Attendee, check_rows  # noqa: E402
@@ -44,7 +45,7 @@ from engine.store import certificate_batches as batches  # noqa: E402
 from engine.store import certificate_issue as issuing  # noqa: E402
 from engine.store import clock  # noqa: E402
 from engine.store import organizations as orgs  # noqa: E402
-from engine.store.db import Database, make_engine  # noqa: E402
+from engine.store.db import Database  # noqa: E402
 from engine.store.definitions import DefinitionRegistry  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
 from engine.store.models import Application, Certificate, CertificateBatch, User  # noqa: E402
@@ -221,17 +222,8 @@ def main() -> None:
     parser.add_argument("--attendees", type=int, default=1000)
     args = parser.parse_args()
     if args.pg:
-        name = f"formflow_bench_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(args.pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+        with postgres_url(args.pg) as url:
             run(url, args.attendees)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
         return
     with tempfile.TemporaryDirectory() as folder:
         run(f"sqlite:///{folder}/bench.sqlite", args.attendees)

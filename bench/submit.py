@@ -21,7 +21,6 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,12 +30,13 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
 from jsonschema import Draft202012Validator, FormatChecker
+from private_database import postgres_url
 from sqlalchemy import Column, Integer, MetaData, Table, insert, make_url, text
 
 from engine.runtime.calendar import BusinessCalendar, montana
 from engine.runtime.machine import Actor, Attempt
 from engine.store import applications as ops
-from engine.store.db import Database, make_engine
+from engine.store.db import Database
 from engine.store.definitions import Compiled, DefinitionRegistry
 from engine.store.migrate import upgrade
 from engine.store.models import JsonData, User
@@ -151,23 +151,6 @@ def sqlite_url() -> Iterator[str]:
         url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
         upgrade(url)
         yield url
-
-
-@contextmanager
-def postgres_url(server: str) -> Iterator[str]:
-    """A private, migrated database on the server, dropped afterwards."""
-    name = f"formflow_bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(server).set(database=name).render_as_string(hide_password=False)
-        upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def database_results(url: str, n: int, warmup: int) -> list[Result]:

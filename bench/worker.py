@@ -24,24 +24,25 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
-from sqlalchemy import insert, make_url, select, text
+from sqlalchemy import insert, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from private_database import postgres_url  # noqa: E402
 
 from engine.runtime.calendar import montana  # noqa: E402
 from engine.store import applications as ops  # noqa: E402
 from engine.store import clock  # noqa: E402
 from engine.store import organizations as orgs  # noqa: E402
 from engine.store.automatic import fire_automatic  # noqa: E402
-from engine.store.db import Database, make_engine  # noqa: E402
+from engine.store.db import Database  # noqa: E402
 from engine.store.definitions import DefinitionRegistry  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
 from engine.store.models import Application, Obligation, OutboxMessage, User  # noqa: E402
@@ -170,17 +171,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
     if args.pg:
-        name = f"formflow_bench_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(args.pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+        with postgres_url(args.pg) as url:
             run(url, args.events, args.repeats)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
         return
     with tempfile.TemporaryDirectory() as folder:
         run(f"sqlite:///{folder}/bench.sqlite", args.events, args.repeats)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.documents.certificate_pdf import MissingDetail, render_certificates
 from engine.spec.layout import LayoutSpec
+from engine.store import certificates as certs
 from engine.store.certificate_files import layout_for
 from engine.store.clock import utcnow
 from engine.store.db import Database
@@ -30,13 +31,7 @@ PROGRESS_EVERY = 25
 
 def request_batch(session: Session, application: Application, by: User | None) -> CertificateBatch:
     """Ask for a PDF of every valid certificate of an event, in the order they were issued."""
-    ids = list(
-        session.scalars(
-            select(Certificate.id)
-            .where(Certificate.application_id == application.id, Certificate.revoked_at.is_(None))
-            .order_by(Certificate.sequence)
-        )
-    )
+    ids = [c.id for c in certs.valid(session, application.id)]
     batch = CertificateBatch(
         application_id=application.id,
         requested_by=None if by is None else by.id,

@@ -123,14 +123,32 @@ def for_application(session: Session, application_id: int) -> list[Certificate]:
     )
 
 
+def valid(session: Session, application_id: int) -> list[Certificate]:
+    """Return an event's certificates that are not revoked, in the order they were issued."""
+    return list(
+        session.scalars(
+            select(Certificate)
+            .where(Certificate.application_id == application_id, Certificate.revoked_at.is_(None))
+            .order_by(Certificate.sequence)
+        )
+    )
+
+
+def _attended_of_valid(session: Session, application_id: int) -> list[list[str]]:
+    """Return the dates attended of each valid certificate of an event."""
+    return list(
+        session.scalars(
+            select(Certificate.attended).where(
+                Certificate.application_id == application_id, Certificate.revoked_at.is_(None)
+            )
+        )
+    )
+
+
 def issued_per_date(session: Session, application_id: int) -> Counter[str]:
     """Return how many valid certificates name each date attended (ISO date -> count)."""
     counts: Counter[str] = Counter()
-    for attended in session.scalars(
-        select(Certificate.attended).where(
-            Certificate.application_id == application_id, Certificate.revoked_at.is_(None)
-        )
-    ):
+    for attended in _attended_of_valid(session, application_id):
         counts.update(attended)
     return counts
 
@@ -140,11 +158,7 @@ def issued_between(session: Session, application_id: int, first: date, last: dat
     wanted = (first.isoformat(), last.isoformat())
     return sum(
         1
-        for attended in session.scalars(
-            select(Certificate.attended).where(
-                Certificate.application_id == application_id, Certificate.revoked_at.is_(None)
-            )
-        )
+        for attended in _attended_of_valid(session, application_id)
         # ISO dates compare as text in date order.
         if any(wanted[0] <= day <= wanted[1] for day in attended)
     )

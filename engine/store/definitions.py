@@ -107,6 +107,11 @@ class DefinitionRegistry:
                 rows.append(row)
         return rows
 
+    @property
+    def needs_publishing(self) -> bool:
+        """Tell whether this process has not yet recorded the versions of its own files."""
+        return not self._published
+
     def ensure_published(self, session: Session) -> None:
         """Record the current versions once per process, before an application pins them."""
         if not self._published:

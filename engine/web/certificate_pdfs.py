@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from engine.documents.certificate_pdf import MissingDetail, render_certificates
 from engine.store import certificate_batches as batches
+from engine.store import certificates as certs
 from engine.store.certificate_files import layout_for
 from engine.store.models import Certificate, CertificateBatch
 from engine.web.cases import db_user
@@ -62,17 +63,7 @@ def all_pdf(application_id: int) -> Response:
     svc = services()
     with svc.db.reading() as session:
         load_event(session, application_id)
-        rows = [
-            dict(c.details)
-            for c in session.scalars(
-                select(Certificate)
-                .where(
-                    Certificate.application_id == application_id,
-                    Certificate.revoked_at.is_(None),
-                )
-                .order_by(Certificate.sequence)
-            )
-        ]
+        rows = [dict(c.details) for c in certs.valid(session, application_id)]
         layout = layout_for(session, svc.registry, svc.layouts, application_id)
     if not rows:
         abort(404)

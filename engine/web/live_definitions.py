@@ -25,8 +25,11 @@ def follow_published() -> None:
     svc = services()
     if svc.registry.current is None:
         return  # broken files: `lint` reports them, and the app did not start
-    with svc.db.transaction() as session:
-        svc.registry.ensure_published(session)
+    if svc.registry.needs_publishing:
+        with svc.db.transaction() as session:
+            svc.registry.ensure_published(session)
+    # Every later check only reads: one indexed max(id) when nothing changed.
+    with svc.db.reading() as session:
         if svc.registry.follow_published(session):
             log.info("definitions: newer published versions are now in force")
 
