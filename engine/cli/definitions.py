@@ -1,4 +1,6 @@
-"""`flask definitions publish`: record the current files as published versions;
+"""`flask definitions publish`: record the current files as published versions, and move
+the applications under way of every workflow that declares `upgrade:`;
+`flask definitions migrate [--dry-run]`: that move alone, or what it would do;
 `flask definitions diff`: what the files change against them, and what is under way;
 `flask definitions diagrams FOLDER`: write each workflow's state diagram as SVG."""
 
@@ -14,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from engine.runtime.diagram import workflow_svg
 from engine.spec.change_impact import Change, form_changes, workflow_changes
+from engine.store import clock, upgrades
+from engine.store.definitions import Compiled
 from engine.store.models import Application, Definition
 from engine.web.services import services
 
@@ -30,6 +34,63 @@ def publish_command() -> None:
             click.echo(f"Published {row.kind} {row.name} version {row.version}.")
     if not rows:
         click.echo("Nothing new to publish.")
+    _migrate(dry_run=False, names=(), quiet=True)
+
+
+@group.command("migrate")
+@click.option("--dry-run", is_flag=True, help="Say what would move, and why not; change nothing.")
+@click.argument("workflows", nargs=-1)
+def migrate_command(dry_run: bool, workflows: tuple[str, ...]) -> None:
+    """Move applications under way onto the version in force, as its `upgrade:` says."""
+    _migrate(dry_run=dry_run, names=workflows, quiet=False)
+
+
+def _migrate(*, dry_run: bool, names: tuple[str, ...], quiet: bool) -> None:
+    """Plan, and unless dry_run carry out, the upgrade of each workflow named (or all)."""
+    svc = services()
+    registry = svc.registry
+    with svc.db.reading() as session:
+        # What is in force is what was published last, not files edited since.
+        registry.follow_published(session)
+    for name in names:
+        if name not in registry.workflow_names():
+            raise click.BadParameter(
+                f"there is no workflow '{name}' (there are {', '.join(registry.workflow_names())})"
+            )
+    for name in names or tuple(registry.workflow_names()):
+        target = upgrades.in_force(registry, name)
+        if quiet and target.workflow.upgrade is None:
+            continue
+        with svc.db.transaction() as session:
+            if dry_run:
+                items = upgrades.pending(session, registry, target, clock.today(), svc.calendar)
+                results = [upgrades.Moved(i, i.plan.moves, i.plan.why_not) for i in items]
+            else:
+                results = upgrades.move(
+                    session, registry, target, None, clock.today(), svc.calendar
+                )
+        if not results:
+            if not quiet:
+                click.echo(f"workflow {name}: every application under way is on this version.")
+            continue
+        moved = sum(r.moved for r in results)
+        verb = "would move" if dry_run else "moved"
+        click.echo(
+            f"workflow {name}: {moved} of {len(results)} applications on earlier "
+            f"versions {verb} onto the version in force."
+        )
+        for r in results:
+            item = r.pending
+            if r.moved:
+                where = (
+                    f"{item.state} → {item.plan.state}"
+                    if item.plan.state != item.state
+                    else item.state
+                )
+                given = f"; answers given: {', '.join(item.plan.given)}" if item.plan.given else ""
+                click.echo(f"  {item.reference} ({where}{given}) {verb}")
+            else:
+                click.echo(f"  {item.reference} ({item.state}) stays: {'; '.join(r.why_not)}")
 
 
 @group.command("diagrams")
@@ -80,7 +141,9 @@ def diff_command() -> None:
                 .group_by(Application.state)
                 .order_by(Application.state)
             ).all()
-            if under_way:
+            if current.workflow.upgrade is not None:
+                _say_upgrade(session, current)
+            elif under_way:
                 parts = [
                     f"{count} in {state}{' (a state that is removed)' if state in removed else ''}"
                     for state, count in under_way
@@ -92,6 +155,21 @@ def diff_command() -> None:
                 )
     if not changed:
         click.echo("The files are the versions published: nothing to change.")
+
+
+def _say_upgrade(session: Session, current: Compiled) -> None:
+    """Say what publishing the files would do with the applications under way."""
+    svc = services()
+    target = upgrades.Target(current.workflow, current.validator)
+    items = upgrades.pending(session, svc.registry, target, clock.today(), svc.calendar)
+    moving = [i for i in items if i.plan.moves]
+    click.echo(
+        f"  With the 'upgrade:' declared, publishing moves {len(moving)} of {len(items)} "
+        "applications under way onto the new version."
+    )
+    for item in items:
+        if not item.plan.moves:
+            click.echo(f"  {item.reference} ({item.state}) stays: {'; '.join(item.plan.why_not)}")
 
 
 def _latest_row(session: Session, kind: str, name: str) -> Definition | None:

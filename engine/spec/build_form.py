@@ -256,7 +256,7 @@ class _FormBuilder:
             return
         value = raw["default"]
         values = [o.value for o in options]
-        wanted = _default_problem(kind, value, values)
+        wanted = value_problem(kind, value, values)
         if wanted is None:
             return
         strays = [v for v in (value if isinstance(value, list) else [value]) if v not in values]
@@ -454,7 +454,7 @@ def _ref_path(raw: Any, ref: str, path: JsonPath) -> JsonPath | None:
     return None
 
 
-def _default_problem(kind: str, value: Any, options: list[str]) -> str | None:
+def value_problem(kind: str, value: Any, options: list[str]) -> str | None:
     """Say what a default of this field type must be, or None when it fits."""
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "choice":

@@ -15,6 +15,7 @@ from engine.spec.build_certificates import build_certificates
 from engine.spec.build_form import form_scope, parse_located
 from engine.spec.build_listing import build_listing
 from engine.spec.build_obligations import build_obligations
+from engine.spec.build_upgrade import build_upgrade
 from engine.spec.conditions import Scope
 from engine.spec.errors import DefinitionError
 from engine.spec.messages import did_you_mean
@@ -136,6 +137,13 @@ class _WorkflowBuilder:
             self.template_dir,
             self.error,
         )
+        upgrade = build_upgrade(
+            self.data.get("upgrade"),
+            form,
+            self.states,
+            self.source.key_at(("upgrade",)) if "upgrade" in self.data else None,
+            self.error,
+        )
         if not self.state_problems:
             self._check_flow(transitions)
         if self.errors:
@@ -156,6 +164,7 @@ class _WorkflowBuilder:
             start=start,
             listing=listing,
             certificates=certificates,
+            upgrade=upgrade,
             where=self.source.at(()),
         )
         return WorkflowBuild(spec, self.errors)

@@ -394,6 +394,20 @@ class TransitionSpec:
 
 
 @dataclass(frozen=True)
+class UpgradeSpec:
+    """How applications under way move onto this version (the workflow key `upgrade:`)."""
+
+    # A state of an earlier version -> the state of this version it moves to. A state
+    # not named here keeps its name, so it must still exist.
+    states: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # A question of this version's form -> the answer given to applications without one.
+    answers: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # Why they move, written into each application's history.
+    note: str | None = None
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
 class WorkflowSpec:
     """A whole workflow, frozen at load and identified by name and content hash."""
 
@@ -413,6 +427,7 @@ class WorkflowSpec:
     start: StartSpec = field(default_factory=StartSpec)
     listing: ListingSpec | None = None
     certificates: CertificatesSpec | None = None
+    upgrade: UpgradeSpec | None = None
     where: Location | None = None
 
     def transitions_from(self, state: str) -> tuple[TransitionSpec, ...]:

@@ -21,7 +21,7 @@ from engine.actions.account_mail import AccountMail
 from engine.actions.context import ActionContext
 from engine.runtime.answers import answers_that_count
 from engine.runtime.machine import SYSTEM, Actor, Attempt, Calendar, Outcome
-from engine.spec.model import WorkflowSpec
+from engine.spec.model import FormSpec, WorkflowSpec
 from engine.store.clock import utcnow
 from engine.store.definitions import Compiled, DefinitionRegistry
 from engine.store.models import AnswerSnapshot, Application, AuditEvent, User
@@ -66,7 +66,12 @@ class Mail:
 
 def title_of(compiled: Compiled, answers: Mapping[str, Any]) -> str:
     """Return a short title for lists: the first text answer of the form."""
-    for spec in compiled.form.fields():
+    return title_from(compiled.form, answers)
+
+
+def title_from(form: FormSpec, answers: Mapping[str, Any]) -> str:
+    """Return a short title for lists: the first text answer of this form version."""
+    for spec in form.fields():
         value = answers.get(spec.id)
         if spec.type == "text" and isinstance(value, str) and value:
             return value[:300]

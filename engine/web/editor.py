@@ -20,10 +20,13 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from engine.runtime.diagram import workflow_svg
+from engine.runtime.upgrade import NO_UPGRADE
+from engine.runtime.validation import FormValidator
 from engine.spec.change_impact import Change, form_changes, workflow_changes
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.loader import Definitions, lint_deep, load_definitions
 from engine.spec.yaml_source import read_source
+from engine.store import upgrades
 from engine.web.cases import today
 from engine.web.form_view import page_fields
 from engine.web.security import role_required
@@ -72,6 +75,7 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
         if elsewhere:
             problems += [Problem(0, 0, str(e)) for e in elsewhere]
     changes = _changes(kind, name, checked) if checked is not None else None
+    plans = _plans(kind, name, checked) if checked is not None else []
     page = render_template(
         "admin/definition.html",
         kind=kind,
@@ -81,6 +85,8 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
         problems=problems,
         preview=_preview(kind, name, checked),
         changes=changes,
+        plans=plans,
+        no_upgrade=NO_UPGRADE,
     )
     return (page, 400) if problems else page
 
@@ -158,7 +164,52 @@ def _publish(kind: str, name: str, path: Path, text: str) -> Response:
         flash(f"Published {kind} {name} version {version}; new applications use it now.", "success")
         for change in changes:
             flash(f"Change: {change.words}.", "info")
+    _move_under_way()
     return redirect(url_for("editor.edit", kind=kind, name=name))
+
+
+def _move_under_way() -> None:
+    """Move the applications of every workflow declaring `upgrade:` onto its version in
+    force, as `flask definitions publish` does; say what moved and what stays."""
+    svc = services()
+    for workflow in svc.registry.workflow_names():
+        target = upgrades.in_force(svc.registry, workflow)
+        if target.workflow.upgrade is None:
+            continue
+        with svc.db.transaction() as session:
+            results = upgrades.move(
+                session, svc.registry, target, current_user.id, today(), svc.calendar
+            )
+        if not results:
+            continue
+        moved = sum(r.moved for r in results)
+        flash(
+            f"{target.workflow.title}: {moved} of {len(results)} applications under way "
+            "moved onto the version in force.",
+            "success" if moved == len(results) else "warning",
+        )
+        for r in results:
+            if not r.moved:
+                flash(f"{r.pending.reference} stays: {'; '.join(r.why_not)}", "warning")
+
+
+def _plans(kind: str, name: str, checked: Definitions) -> list[tuple[str, list[upgrades.Pending]]]:
+    """Return, for each workflow the checked text touches, the applications under way on
+    another version and what publishing would do with them."""
+    svc = services()
+    touched = [
+        spec
+        for spec in checked.workflows.values()
+        if (kind == "workflow" and spec.name == name) or (kind == "form" and spec.form == name)
+    ]
+    found = []
+    with svc.db.reading() as session:
+        for spec in touched:
+            target = upgrades.Target(spec, FormValidator(checked.forms[spec.form]))
+            items = upgrades.pending(session, svc.registry, target, today(), svc.calendar)
+            if items:
+                found.append((spec.title, items))
+    return found
 
 
 def _changes(kind: str, name: str, checked: Definitions) -> list[Change]:
