@@ -28,6 +28,7 @@ group = AppGroup("definitions", help="Publish and inspect form and workflow vers
 def publish_command() -> None:
     """Store every changed form and workflow file as a new version."""
     svc = services()
+    svc.registry.load_files()  # the files as they are now, not as this process started
     with svc.db.transaction() as session:
         rows = svc.registry.publish(session, by="cli")
         for row in rows:

@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from engine.spec.build_form import KIND_OF_TYPE, value_problem
+from engine.spec.build_form import value_problem
 from engine.spec.build_obligations import Report
 from engine.spec.messages import did_you_mean
 from engine.spec.model import FormSpec, Location, StateSpec, UpgradeSpec
@@ -50,7 +50,7 @@ def build_upgrade(
         if spec.is_group:
             report(at, f"'{name}' is a group; give answers to questions, not groups", at_key=True)
             continue
-        wanted = value_problem(KIND_OF_TYPE[spec.type], value, [o.value for o in spec.options])
+        wanted = value_problem(spec.type, value, [o.value for o in spec.options])
         if wanted is not None:
             report(at, f"the answer to '{name}' ({spec.label}) must be {wanted}")
             continue

@@ -1,0 +1,240 @@
+"""Moving applications under way onto a new version: only with a declared `upgrade:`,
+only those it can move without leaving a required question unanswered, each move in the
+history; from the command line (diff, migrate --dry-run, publish) and from the editor."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from engine.store import applications as ops
+from engine.store.models import Application, AuditEvent, User
+from engine.store.upgrades import UPGRADE
+from tests.conftest import make_test_app
+from tests.web.helpers import make_user, post, sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+APPLICANT = "casey@library.example.org"
+ADMIN = "ada@opi.example.gov"
+CAPACITY = (
+    "      - id: capacity\n        type: whole_number\n        label: Seats available\n"
+    "        required: true\n"
+)
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    root = tmp_path / name
+    for folder in ("forms", "workflows"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def _with_capacity(root: Path, upgrade: str | None) -> Path:
+    """The single-event form asks for the seats available; the workflow may say how
+    applications under way move."""
+    _edit(
+        root / "forms" / "single_event_application.yaml",
+        "      - id: cost\n",
+        CAPACITY + "      - id: cost\n",
+    )
+    if upgrade is not None:
+        _edit(root / "workflows" / "single_event.yaml", "\nstates:\n", f"\n{upgrade}\nstates:\n")
+    return root
+
+
+@pytest.fixture
+def under_way(app: Flask) -> tuple[int, int]:
+    """Two single-event applications on the first version (see _start_two)."""
+    return _start_two(app)
+
+
+def _start_two(app: Flask) -> tuple[int, int]:
+    """Publish, then start a draft and one waiting for a decision (put there directly:
+    how it got there is not what is tested)."""
+    app.test_cli_runner().invoke(args=["definitions", "publish"])
+    make_user(app, APPLICANT)
+    svc = app.extensions["formflow"]
+    with svc.db.transaction() as session:
+        owner = session.scalars(select(User).where(User.email == APPLICANT)).one()
+        compiled = svc.registry.latest("single_event")
+        draft = ops.start(session, compiled, owner)
+        waiting = ops.start(session, compiled, owner)
+        session.flush()
+        session.execute(
+            update(Application)
+            .where(Application.id == waiting.id)
+            .values(state="submitted", answers={"title": "Coaching cycles"})
+        )
+        return draft.id, waiting.id
+
+
+def _run(database_url: str, tmp_path: Path, root: Path, *args: str) -> str:
+    edited = make_test_app(database_url, tmp_path, DEFINITIONS_DIR=str(root))
+    try:
+        result = edited.test_cli_runner().invoke(args=list(args))
+    finally:
+        edited.extensions["formflow"].db.dispose()
+    assert result.exception is None, result.output
+    return result.output
+
+
+def _rows(app: Flask) -> dict[int, Application]:
+    with app.extensions["formflow"].db.reading() as session:
+        rows = session.scalars(select(Application)).all()
+        session.expunge_all()
+    return {r.id: r for r in rows}
+
+
+def test_without_an_upgrade_applications_stay_on_their_version(
+    app: Flask, database_url: str, tmp_path: Path, under_way: tuple[int, int]
+) -> None:
+    before = _rows(app)
+    root = _with_capacity(_copy(tmp_path, "plain"), upgrade=None)
+    output = _run(database_url, tmp_path, root, "definitions", "publish")
+    assert "Published form single_event_application" in output and "moved" not in output
+    output = _run(
+        database_url, tmp_path, root, "definitions", "migrate", "--dry-run", "single_event"
+    )
+    assert "workflow single_event: 0 of 2 applications on earlier versions would move" in output
+    assert f"  {under_way[0]:06d} (draft) stays: this version declares no 'upgrade:'" in output
+    after = _rows(app)
+    assert [(r.form_version, r.version) for r in after.values()] == [
+        (r.form_version, r.version) for r in before.values()
+    ]
+
+
+def test_diff_says_what_publishing_would_move_and_publish_moves_it(
+    app: Flask, database_url: str, tmp_path: Path, under_way: tuple[int, int]
+) -> None:
+    draft, waiting = under_way
+    before = _rows(app)
+    bare = _with_capacity(_copy(tmp_path, "bare"), upgrade="upgrade: {}")
+    output = _run(database_url, tmp_path, bare, "definitions", "diff")
+    assert "With the 'upgrade:' declared, publishing moves 1 of 2 applications" in output
+    assert (
+        f"  {waiting:06d} (submitted) stays: the new required question 'Seats available' "
+        "(capacity) has no answer; give one under 'upgrade: answers:'"
+    ) in output
+    assert _rows(app)[draft].form_version == before[draft].form_version  # diff changes nothing
+
+    given = _with_capacity(
+        _copy(tmp_path, "given"),
+        upgrade=(
+            "upgrade:\n  answers: {capacity: 30}\n"
+            "  note: Seats are now asked; 30 was the room's size when this was sent."
+        ),
+    )
+    output = _run(database_url, tmp_path, given, "definitions", "publish")
+    assert "workflow single_event: 2 of 2 applications on earlier versions moved" in output
+    assert f"  {waiting:06d} (submitted; answers given: capacity) moved" in output
+    after = _rows(app)
+    assert after[waiting].answers == {"title": "Coaching cycles", "capacity": 30}
+    # A draft is given the answer too, as a default its applicant may change.
+    assert after[draft].answers["capacity"] == 30
+    assert after[draft].form_version != before[draft].form_version
+    assert after[waiting].version == before[waiting].version + 1
+    assert after[waiting].state == "submitted"
+    with app.extensions["formflow"].db.reading() as session:
+        event = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.application_id == waiting, AuditEvent.trigger == UPGRADE
+            )
+        ).one()
+        assert (event.from_state, event.to_state, event.actor_id) == (
+            "submitted",
+            "submitted",
+            None,
+        )
+        assert event.form_version == after[waiting].form_version
+        assert event.comment.splitlines()[1:] == [
+            "Seats are now asked; 30 was the room's size when this was sent.",
+            "Answer given to 'Seats available': 30",
+        ]
+    # Run again: nothing is left to move.
+    output = _run(database_url, tmp_path, given, "definitions", "migrate", "single_event")
+    assert "every application under way is on this version" in output
+
+    # The applicant sees the move in the history, and the new question in the draft.
+    client = app.test_client()
+    sign_in(client, APPLICANT)
+    page = client.get(f"/applications/{waiting}").get_data(as_text=True)
+    assert "Moved onto the current rules" in page
+    assert "30 was the room&#39;s size when this was sent." in page
+
+
+def test_migrate_names_unknown_workflows(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["definitions", "migrate", "single_evnt"])
+    assert result.exit_code == 2
+    assert "there is no workflow 'single_evnt'" in result.output
+
+
+@pytest.fixture
+def editable(database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, Path]]:
+    """An app whose definition files are a copy the test may change."""
+    root = _copy(tmp_path, "definitions")
+    app = make_test_app(
+        database_url, tmp_path, DEFINITIONS_DIR=str(root), DEFINITIONS_REFRESH_SECONDS=0
+    )
+    yield app, root
+    app.extensions["formflow"].db.dispose()
+
+
+def _admin(app: Flask) -> FlaskClient:
+    make_user(app, ADMIN, "admin", "reviewer")
+    client = app.test_client()
+    sign_in(client, ADMIN)
+    return client
+
+
+def test_the_editor_shows_the_plan_before_publishing_and_moves_on_publish(
+    editable: tuple[Flask, Path],
+) -> None:
+    app, root = editable
+    admin = _admin(app)
+    draft, waiting = _start_two(app)
+    _with_capacity(root, upgrade=None)
+    assert "Published" in app.test_cli_runner().invoke(args=["definitions", "publish"]).output
+
+    path = root / "workflows" / "single_event.yaml"
+    text = path.read_text().replace(
+        "\nstates:\n", "\nupgrade:\n  answers: {capacity: 25}\n\nstates:\n", 1
+    )
+    url = "/admin/definitions/workflow/single_event"
+    page = post(admin, url, {"text": text, "action": "check"}).get_data(as_text=True)
+    assert "Applications under way: Single-event approval" in page
+    assert (
+        "On publishing, 2 of 2 applications under way on another version move onto this one."
+        in page
+    )
+    assert "Moves; answers given: capacity" in page
+    assert _rows(app)[waiting].answers == {"title": "Coaching cycles"}  # a check moves nothing
+
+    response = post(admin, url, {"text": text, "action": "publish"})
+    assert response.status_code == 302
+    page = admin.get(url).get_data(as_text=True)
+    assert (
+        "Single-event approval: 2 of 2 applications under way moved onto the version in force."
+        in page
+    )
+    after = _rows(app)
+    assert after[waiting].answers["capacity"] == 25
+    with app.extensions["formflow"].db.reading() as session:
+        actor = session.scalars(
+            select(AuditEvent.actor_id).where(
+                AuditEvent.application_id == draft, AuditEvent.trigger == UPGRADE
+            )
+        ).one()
+        admin_id = session.scalars(select(User.id).where(User.email == ADMIN)).one()
+    assert actor == admin_id
