@@ -1,11 +1,18 @@
-"""Staff: each workflow as its state diagram, with every move written out beside it."""
+"""Staff: each workflow as its state diagram, with every move written out beside it, and
+the applications under way on earlier versions, which administrators can move onto the
+version in force as its `upgrade:` says (what `flask definitions migrate` does)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from engine.runtime.diagram import workflow_svg
+from engine.runtime.upgrade import NO_UPGRADE
+from engine.store import upgrades
+from engine.web.cases import today
 from engine.web.security import role_required
 from engine.web.services import services
 
@@ -31,6 +38,40 @@ def workflow(name: str) -> str:
     compiled = registry.latest(name)
     # The diagram is drawn by engine.runtime.diagram, which escapes every text it writes.
     diagram = Markup(workflow_svg(compiled.workflow))  # noqa: S704
+    svc = services()
+    with svc.db.reading() as session:
+        items = upgrades.pending(
+            session, registry, upgrades.in_force(registry, name), today(), svc.calendar
+        )
     return render_template(
-        "admin/workflow.html", spec=compiled.workflow, form=compiled.form, diagram=diagram
+        "admin/workflow.html",
+        spec=compiled.workflow,
+        form=compiled.form,
+        diagram=diagram,
+        plans=[(compiled.workflow.title, items)] if items else [],
+        no_upgrade=NO_UPGRADE,
+        when="Now",
     )
+
+
+@bp.post("/<name>/upgrade")
+@role_required("admin")
+def upgrade(name: str) -> Response:
+    """Move the applications under way that can move onto the version in force."""
+    svc = services()
+    if name not in svc.registry.workflow_names():
+        abort(404)
+    target = upgrades.in_force(svc.registry, name)
+    with svc.db.transaction() as session:
+        results = upgrades.move(
+            session, svc.registry, target, current_user.id, today(), svc.calendar
+        )
+    moved = sum(r.moved for r in results)
+    flash(
+        f"{moved} of {len(results)} applications under way moved onto the version in force.",
+        "success" if moved == len(results) else "warning",
+    )
+    for r in results:
+        if not r.moved:
+            flash(f"{r.pending.reference} stays: {'; '.join(r.why_not)}", "warning")
+    return redirect(url_for("workflows_admin.workflow", name=name))

@@ -192,6 +192,7 @@ POST_ROUTES = [
     "/review/assign",
     "/review/decide",
     "/admin/outbox/1/send-again",
+    "/admin/workflows/single_event/upgrade",
 ]
 # Any id fits a route's pattern when checking that the matrix covers every route.
 SAMPLE_IDS = {
@@ -378,6 +379,8 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     # Staff read reports; only the provider files them.
     ("/applications/{event}/obligations/{owed}", (LOGIN, 404, 404, 403, 403, OK, OK, 404)),
     ("/admin/outbox/1/send-again", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
+    # Moving applications onto the version in force: administrators only.
+    ("/admin/workflows/single_event/upgrade", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
     # An empty text is checked and refused (400), never written: allowed, not denied.
     ("/admin/definitions/workflow/single_event", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
     # Issuing (an empty form is refused), batches, email: the provider's people and staff.

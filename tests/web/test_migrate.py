@@ -238,3 +238,34 @@ def test_the_editor_shows_the_plan_before_publishing_and_moves_on_publish(
         ).one()
         admin_id = session.scalars(select(User.id).where(User.email == ADMIN)).one()
     assert actor == admin_id
+
+
+def test_the_workflow_page_lists_what_stays_and_an_admin_moves_the_rest(
+    editable: tuple[Flask, Path],
+) -> None:
+    app, root = editable
+    admin = _admin(app)
+    draft, waiting = _start_two(app)
+    _with_capacity(root, upgrade="upgrade: {}")
+    output = app.test_cli_runner().invoke(args=["definitions", "publish"]).output
+    assert "1 of 2 applications on earlier versions moved" in output
+    page = admin.get("/admin/workflows/single_event").get_data(as_text=True)
+    assert "Now, 0 of 1 application under way on another version can move" in page
+    assert "Stays: the new required question &#39;Seats available&#39; (capacity)" in page
+    assert "Move them onto the version in force" not in page
+
+    # Its seats become known (however: here written directly); now it can move.
+    with app.extensions["formflow"].db.transaction() as session:
+        session.execute(
+            update(Application)
+            .where(Application.id == waiting)
+            .values(answers={"title": "Coaching cycles", "capacity": 12})
+        )
+    page = admin.get("/admin/workflows/single_event").get_data(as_text=True)
+    assert "Now, 1 of 1 application under way on another version can move" in page
+    response = post(admin, "/admin/workflows/single_event/upgrade", {})
+    assert response.status_code == 302
+    page = admin.get("/admin/workflows/single_event").get_data(as_text=True)
+    assert "1 of 1 applications under way moved onto the version in force." in page
+    assert "Every application under way is on the version in force." in page
+    assert _rows(app)[waiting].form_version == _rows(app)[draft].form_version
