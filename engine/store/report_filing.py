@@ -82,23 +82,11 @@ def judge_and_file(
         today,
         checked,
     )
-    _advance(session, registry, application.id, today, calendar, mail)
-    return Filing()
-
-
-def _advance(
-    session: Session,
-    registry: DefinitionRegistry,
-    application_id: int,
-    today: date,
-    calendar: Calendar,
-    mail: Mail,
-) -> None:
-    """Move the application on at once if the report was the last one owed."""
     try:
-        # A savepoint: if someone changed the application meanwhile, the report stands
-        # and the worker makes the move on its next run.
+        # The last report owed moves the application on at once. A savepoint: if someone
+        # changed the application meanwhile, the report stands and the worker moves it later.
         with session.begin_nested():
-            advance(session, registry, application_id, today, calendar, mail)
+            advance(session, registry, application.id, today, calendar, mail)
     except Conflict:
         pass
+    return Filing()
