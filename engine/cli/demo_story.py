@@ -1,7 +1,7 @@
 """Playing out demo_data.yaml: each step on its own day, with the worker run in between.
 
 Every step goes through the operations the web pages use (start, save_answers, fire,
-file_report), inside `clock.frozen_at(day)`, so timestamps, due dates, audit rows and
+judge_and_file), inside `clock.frozen_at(day)`, so timestamps, due dates, audit rows and
 reminders all agree with the story's dates, whatever day the demo is loaded.
 """
 
@@ -28,9 +28,9 @@ from engine.store import certificate_issue as issuing
 from engine.store import certificates as certs
 from engine.store import clock
 from engine.store import obligations as owed
-from engine.store.automatic import advance
 from engine.store.clock import utcnow
 from engine.store.models import Application, Organization, User
+from engine.store.report_filing import judge_and_file
 from engine.store.users import create_user, hash_password, normalise_email
 from engine.web.decisions import mail_settings
 from engine.web.services import Services, services
@@ -264,9 +264,6 @@ class Story:
         self, session: Session, application: Application, item: dict[str, Any], reports: Any
     ) -> None:
         """File the counts open today, soonest due first, one answer set each."""
-        compiled = self.svc.registry.compiled(
-            application.workflow, application.workflow_version, application.form_version
-        )
         today = clock.today()
         user = self._user(session, item["by"])
         ready = [
@@ -279,25 +276,18 @@ class Story:
                 f"{application.title}: {len(reports)} counts to file, {len(ready)} open."
             )
         for obligation, answers in zip(ready, reports, strict=False):
-            spec = compiled.workflow.obligations[obligation.name]
-            form, validator = self.svc.registry.form(spec.form)
-            errors = validator.validate(answers, today, calendar=self.svc.calendar)
-            if errors:
-                raise DemoError(f"{application.title}: {errors[0].message}")
-            owed.file_report(
+            filing = judge_and_file(
                 session,
+                self.svc.registry,
                 obligation,
                 answers,
-                form.version,
                 user.id,
-                application.state,
-                application,
                 today,
+                self.svc.calendar,
+                mail_settings(),
             )
-        # As the report page does: the last count owed reports the event at once.
-        advance(
-            session, self.svc.registry, application.id, today, self.svc.calendar, mail_settings()
-        )
+            if not filing.filed:
+                raise DemoError(f"{application.title}: {filing.problems[0].message}")
 
     def _set_passwords(self) -> None:
         """Give the invited people the passwords they chose through their invitation links."""

@@ -18,24 +18,23 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.runtime import reconcile
 from engine.runtime.calendar import BusinessCalendar
 from engine.runtime.machine import Blocked, Blocker
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.messages import did_you_mean, schema_errors
 from engine.spec.yaml_source import JsonPath, Source, read_source
 from engine.store import applications as ops
-from engine.store import certificates as certs
 from engine.store import clock
 from engine.store import obligations as owed
 from engine.store import organizations as orgs
-from engine.store.automatic import advance, fire_automatic
+from engine.store.automatic import fire_automatic
 from engine.store.db import Database
 from engine.store.definitions import DefinitionRegistry
 from engine.store.migrate import upgrade
 from engine.store.models import Application, Organization, OutboxMessage, User
 from engine.store.periods import renew_periods
 from engine.store.reminders import send_reminders
+from engine.store.report_filing import judge_and_file
 from engine.store.users import create_user
 
 PASSWORD = "scenario-password-1"
@@ -250,11 +249,6 @@ class _Play:
         self, application_id: int, case: dict[str, Any], answers: Mapping[str, Any], day: date
     ) -> None:
         with self.db.transaction() as session:
-            application = session.get(Application, application_id)
-            assert application is not None
-            compiled = self.registry.compiled(
-                application.workflow, application.workflow_version, application.form_version
-            )
             ready = [
                 o
                 for o in owed.for_application(session, application_id)
@@ -262,41 +256,18 @@ class _Play:
             ]
             if not ready:
                 raise Blocked([_blocker("No report is owed on this day.")])
-            obligation = ready[0]
-            spec = compiled.workflow.obligations[obligation.name]
-            form, validator = self.registry.form(spec.form)
-            errors = validator.validate(answers, day, calendar=self.setting.calendar)
-            # As the report page does: a count unlike the certificates issued needs a reason.
-            issued = certs.issued_for_report(session, spec, obligation)
-            checked = None
-            if spec.reconcile is not None and issued is not None:
-                errors = [
-                    *errors,
-                    *reconcile.errors(spec.reconcile, answers, issued, obligation.key, errors),
-                ]
-                checked = reconcile.checked(spec.reconcile, answers, issued)
-            if errors:
-                raise Blocked([_blocker(e.message) for e in errors])
-            user = self._user(session, case["by"])
-            owed.file_report(
-                session,
-                obligation,
-                dict(answers),
-                form.version,
-                user.id,
-                application.state,
-                application,
-                day,
-                checked,
-            )
-            advance(
+            filing = judge_and_file(
                 session,
                 self.registry,
-                application_id,
+                ready[0],
+                answers,
+                self._user(session, case["by"]).id,
                 day,
                 self.setting.calendar,
                 self.setting.mail,
             )
+            if not filing.filed:
+                raise Blocked([_blocker(e.message) for e in filing.problems])
 
     def _last_email(self) -> int:
         with self.db.reading() as session:

@@ -14,9 +14,9 @@ from engine.runtime.answers import read_page
 from engine.spec.model import FormSpec
 from engine.store import certificates as certs
 from engine.store import obligations as owed
-from engine.store.applications import Conflict, actor_for
-from engine.store.automatic import advance
+from engine.store.applications import actor_for
 from engine.store.models import Application, Obligation
+from engine.store.report_filing import judge_and_file
 from engine.web.cases import db_user, load_case, today
 from engine.web.decisions import mail_settings
 from engine.web.form_view import answer_rows, page_fields
@@ -74,58 +74,35 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
     if obligation.status != owed.OPEN or today() < obligation.opens_on:
         flash("This report cannot be filed now.", "error")
         return redirect(url_for("applicant.status", application_id=application_id))
-    form, validator = svc.registry.form(spec.form)
     answers: dict[str, Any] = {}
     for page in form.pages:
         answers.update(read_page(page.fields, request.form))
-    errors = validator.validate(answers, today(), calendar=svc.calendar)
-    checked = None
-    if spec.reconcile is not None and issued is not None:
-        errors = [
-            *errors,
-            *reconcile.errors(spec.reconcile, answers, issued, obligation.key, errors),
-        ]
-        checked = reconcile.checked(spec.reconcile, answers, issued)
-    if errors:
+    try:
+        with svc.db.transaction() as session:
+            row = session.get(Obligation, obligation_id)
+            assert row is not None
+            filing = judge_and_file(
+                session,
+                svc.registry,
+                row,
+                answers,
+                current_user.id,
+                today(),
+                svc.calendar,
+                mail_settings(),
+            )
+    except owed.NotOpen:
+        flash("This report was already filed or is no longer owed.", "error")
+        return redirect(url_for("applicant.status", application_id=application_id))
+    if not filing.filed:
+        errors = list(filing.problems)
         html = _render(
             application, compiled, obligation, spec, form, answers, errors, [], owner, issued
         )
         return html, 400
-    try:
-        with svc.db.transaction() as session:
-            fresh = session.get(Application, application_id)
-            row = session.get(Obligation, obligation_id)
-            assert fresh is not None and row is not None
-            owed.file_report(
-                session,
-                row,
-                answers,
-                form.version,
-                current_user.id,
-                fresh.state,
-                fresh,
-                today(),
-                checked,
-            )
-            _advance(session, application_id)
-    except owed.NotOpen:
-        flash("This report was already filed or is no longer owed.", "error")
-        return redirect(url_for("applicant.status", application_id=application_id))
     deliver_after_commit()
     flash(f"Thank you. Your report for {obligation.label} is filed.", "success")
     return redirect(url_for("applicant.status", application_id=application_id))
-
-
-def _advance(session: Session, application_id: int) -> None:
-    """Move the application on at once if the report was the last one owed."""
-    svc = services()
-    try:
-        # A savepoint: if someone changed the application meanwhile, the report stands
-        # and the worker makes the move on its next run.
-        with session.begin_nested():
-            advance(session, svc.registry, application_id, today(), svc.calendar, mail_settings())
-    except Conflict:
-        pass
 
 
 def _render(
