@@ -34,6 +34,8 @@
       gutter.textContent = numbers.join("\n") + "\n";
       numbered = lines;
     }
+    // As tall as the box, which the user may resize by its corner.
+    gutter.style.height = box.offsetHeight + "px";
     gutter.scrollTop = box.scrollTop;
   }
 
@@ -106,6 +108,9 @@
     timer = window.setTimeout(check, DELAY);
   });
   box.addEventListener("scroll", renumber);
+  if (window.ResizeObserver) {
+    new window.ResizeObserver(renumber).observe(box);
+  }
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[data-line]") : null;
     if (link) {
