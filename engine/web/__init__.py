@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         certificates,
         directory,
         editor,
+        editor_preview,
         educators,
         help,
         listings,
@@ -74,6 +75,7 @@ def init_app(app: Flask) -> None:
         providers_admin,
         workflows_admin,
         editor,
+        editor_preview,
         # Last: its address /<page> must never hide another page's.
         listings,
     ):

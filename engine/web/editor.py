@@ -62,20 +62,19 @@ def index() -> str:
 @role_required("admin")
 def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
     """Show the text in force with its preview; check it, or publish it when it is good."""
-    path = _file(kind, name)
+    path = definition_file(kind, name)
     text = path.read_text(encoding="utf-8")
     problems: list[Problem] = []
     checked: Definitions | None = None
     if request.method == "POST":
         # Browsers send text areas with CRLF line ends; the file keeps LF.
         text = request.form.get("text", "").replace("\r\n", "\n")
-        problems, elsewhere, checked = _check(path, text)
+        problems, elsewhere, checked = check_text(path, text)
         if not problems and not elsewhere and request.form.get("action") == "publish":
             return _publish(kind, name, path, text)
-        if elsewhere:
-            problems += [Problem(0, 0, str(e)) for e in elsewhere]
-    changes = _changes(kind, name, checked) if checked is not None else None
-    plans = _plans(kind, name, checked) if checked is not None else []
+        problems += elsewhere_problems(elsewhere)
+    changes = changes_of(kind, name, checked) if checked is not None else None
+    plans = plans_of(kind, name, checked) if checked is not None else []
     page = render_template(
         "admin/definition.html",
         kind=kind,
@@ -83,7 +82,7 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
         path=_shown(path),
         text=text,
         problems=problems,
-        preview=_preview(kind, name, checked),
+        preview=preview_of(kind, name, checked),
         changes=changes,
         plans=plans,
         no_upgrade=NO_UPGRADE,
@@ -91,7 +90,15 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
     return (page, 400) if problems else page
 
 
-def _file(kind: str, name: str) -> Path:
+def elsewhere_problems(errors: list[DefinitionError]) -> list[Problem]:
+    """Return the problems this text causes in other files, each naming its file."""
+    return [
+        Problem(0, 0, f"{Path(e.file).parent.name}/{Path(e.file).name}:{e.line}: {e.message}")
+        for e in errors
+    ]
+
+
+def definition_file(kind: str, name: str) -> Path:
     """Return the file of a definition in force (404 for anything else)."""
     registry = services().registry
     current = registry.current
@@ -108,7 +115,7 @@ def _file(kind: str, name: str) -> Path:
     abort(404)
 
 
-def _check(
+def check_text(
     path: Path, text: str
 ) -> tuple[list[Problem], list[DefinitionError], Definitions | None]:
     """Lint the text with every other file as it is; return its problems, others', and,
@@ -193,7 +200,9 @@ def _move_under_way() -> None:
                 flash(f"{r.pending.reference} stays: {'; '.join(r.why_not)}", "warning")
 
 
-def _plans(kind: str, name: str, checked: Definitions) -> list[tuple[str, list[upgrades.Pending]]]:
+def plans_of(
+    kind: str, name: str, checked: Definitions
+) -> list[tuple[str, list[upgrades.Pending]]]:
     """Return, for each workflow the checked text touches, the applications under way on
     another version and what publishing would do with them."""
     svc = services()
@@ -212,7 +221,7 @@ def _plans(kind: str, name: str, checked: Definitions) -> list[tuple[str, list[u
     return found
 
 
-def _changes(kind: str, name: str, checked: Definitions) -> list[Change]:
+def changes_of(kind: str, name: str, checked: Definitions) -> list[Change]:
     """Return what the checked text changes against the version in force."""
     registry = services().registry
     if kind == "workflow":
@@ -220,7 +229,7 @@ def _changes(kind: str, name: str, checked: Definitions) -> list[Change]:
     return form_changes(registry.form(name)[0], checked.forms[name])
 
 
-def _preview(kind: str, name: str, checked: Definitions | None) -> dict[str, object]:
+def preview_of(kind: str, name: str, checked: Definitions | None) -> dict[str, object]:
     """Return what the page shows beside the text: the diagram, or the form's pages, of
     the text just checked, or else of the version in force."""
     registry = services().registry

@@ -162,6 +162,7 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
 POST_ROUTES = [
     "/auth/logout",
     "/admin/definitions/workflow/single_event",
+    "/admin/definitions/workflow/single_event/preview",
     "/educator",
     "/educator/code",
     "/educator/sign-out",
@@ -383,6 +384,11 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/admin/workflows/single_event/upgrade", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
     # An empty text is checked and refused (400), never written: allowed, not denied.
     ("/admin/definitions/workflow/single_event", (LOGIN, 403, 403, 403, OK, 403, 403, 403)),
+    # The live preview checks an empty text too, and writes nothing.
+    (
+        "/admin/definitions/workflow/single_event/preview",
+        (LOGIN, 403, 403, 403, OK, 403, 403, 403),
+    ),
     # Issuing (an empty form is refused), batches, email: the provider's people and staff.
     ("/applications/{event}/certificates", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
     ("/applications/{event}/certificates/upload", (LOGIN, 404, 404, OK, OK, OK, OK, 404)),
