@@ -18,7 +18,7 @@ from engine.runtime.diagram import workflow_svg
 from engine.spec.change_impact import Change, form_changes, workflow_changes
 from engine.store import clock, upgrades
 from engine.store.definitions import Compiled
-from engine.store.models import Application, Definition
+from engine.store.models import Application
 from engine.web.services import services
 
 group = AppGroup("definitions", help="Publish and inspect form and workflow versions.")
@@ -114,10 +114,11 @@ def diff_command() -> None:
     assert registry.current is not None
     changed = 0
     with svc.db.reading() as session:
+        published = {(d.kind, d.name): d for d in registry.in_force(session)}
         for name in registry.workflow_names():
             current = registry.latest(name)
-            flow = _latest_row(session, "workflow", name)
-            form = _latest_row(session, "form", current.workflow.form)
+            flow = published.get(("workflow", name))
+            form = published.get(("form", current.workflow.form))
             if flow is None or form is None:
                 click.echo(f"workflow {name}: not published yet; `definitions publish` records it.")
                 continue
@@ -171,15 +172,6 @@ def _say_upgrade(session: Session, current: Compiled) -> None:
     for item in items:
         if not item.plan.moves:
             click.echo(f"  {item.reference} ({item.state}) stays: {'; '.join(item.plan.why_not)}")
-
-
-def _latest_row(session: Session, kind: str, name: str) -> Definition | None:
-    return session.scalar(
-        select(Definition)
-        .where(Definition.kind == kind, Definition.name == name)
-        .order_by(Definition.id.desc())
-        .limit(1)
-    )
 
 
 def register(app: Flask) -> None:

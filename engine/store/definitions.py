@@ -25,7 +25,7 @@ from engine.spec.errors import DefinitionsInvalid
 from engine.spec.loader import Definitions, load_definitions, load_texts
 from engine.spec.model import FormSpec, WorkflowSpec
 from engine.store.db import Database
-from engine.store.models import Definition
+from engine.store.models import Definition, Publication
 
 log = logging.getLogger(__name__)
 
@@ -74,22 +74,30 @@ class DefinitionRegistry:
             self._workflows[(workflow.name, workflow.version)] = workflow
         return loaded
 
-    def publish(self, session: Session, by: str = "files") -> list[Definition]:
-        """Record every current version not yet in the database; return the new rows."""
+    def publish(
+        self, session: Session, by: str = "files", *, again: bool = True
+    ) -> list[Definition]:
+        """Put every current version in force that is not; return the versions published.
+
+        A version never seen is stored; one stored but not in force (staff went back to
+        it) is published again, unless `again` is False: a process starting on its files
+        records new versions only, so an old copy of the files never undoes a publication.
+        """
         assert self.current is not None, "load_files() first"
         rows = []
         specs: list[tuple[str, FormSpec | WorkflowSpec]] = [
             ("form", f) for f in self.current.forms.values()
         ] + [("workflow", w) for w in self.current.workflows.values()]
+        in_force = {(d.kind, d.name): d.id for d in self.in_force(session)}
         for kind, spec in specs:
-            exists = session.scalar(
-                select(Definition.id).where(
+            row = session.scalar(
+                select(Definition).where(
                     Definition.kind == kind,
                     Definition.name == spec.name,
                     Definition.version == spec.version,
                 )
             )
-            if exists is None:
+            if row is None:
                 row = Definition(
                     kind=kind,
                     name=spec.name,
@@ -104,8 +112,22 @@ class DefinitionRegistry:
                         session.add(row)
                 except IntegrityError:
                     continue
-                rows.append(row)
+            elif in_force.get((kind, spec.name)) == row.id or not again:
+                continue
+            session.add(Publication(definition=row, published_by=by))
+            rows.append(row)
+        session.flush()
         return rows
+
+    def in_force(self, session: Session) -> list[Definition]:
+        """Return the version of each form and workflow published last."""
+        latest = (
+            select(func.max(Publication.id))
+            .join(Definition, Publication.definition_id == Definition.id)
+            .group_by(Definition.kind, Definition.name)
+        )
+        found = session.scalars(select(Publication).where(Publication.id.in_(latest))).all()
+        return [p.definition for p in found]
 
     @property
     def needs_publishing(self) -> bool:
@@ -115,7 +137,7 @@ class DefinitionRegistry:
     def ensure_published(self, session: Session) -> None:
         """Record the current versions once per process, before an application pins them."""
         if not self._published:
-            self.publish(session, by="app")
+            self.publish(session, by="app", again=False)
             self._published = True
 
     def follow_published(self, session: Session) -> bool:
@@ -124,12 +146,11 @@ class DefinitionRegistry:
         Returns whether anything changed. A published version that cannot be loaded (the
         code moved on since) is logged and the versions in force are kept.
         """
-        newest = int(session.scalar(select(func.max(Definition.id))) or 0)
+        newest = int(session.scalar(select(func.max(Publication.id))) or 0)
         if newest == self._seen or self.current is None:
             return False
         self._seen = newest
-        latest = select(func.max(Definition.id)).group_by(Definition.kind, Definition.name)
-        rows = session.scalars(select(Definition).where(Definition.id.in_(latest))).all()
+        rows = self.in_force(session)
         in_force = {("form", n): f.version for n, f in self.current.forms.items()}
         in_force |= {("workflow", n): w.version for n, w in self.current.workflows.items()}
         if {(r.kind, r.name): r.version for r in rows} == in_force:

@@ -139,6 +139,23 @@ class Definition(Base):
     published_by: Mapped[str] = mapped_column(String(254), default="")
 
 
+class Publication(Base):
+    """One act of publishing: this version put in force, by whom and when.
+
+    A version is stored once (Definition); it may be published again, such as when staff
+    go back to it, and the latest publication of each form and workflow is in force.
+    """
+
+    __tablename__ = "definition_publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), index=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    published_by: Mapped[str] = mapped_column(String(254), default="")
+
+    definition: Mapped[Definition] = relationship(lazy="joined")
+
+
 class Application(Base):
     """One case moving through a workflow, pinned to the definitions it started on."""
 

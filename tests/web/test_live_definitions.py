@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.store.models import Application, Definition
+from engine.store.models import Application, Definition, Publication
 from tests.conftest import make_test_app
 from tests.web.helpers import make_user, post, sign_in
 
@@ -81,17 +81,57 @@ def test_a_published_version_that_cannot_load_leaves_the_versions_in_force(
     client = app.test_client()
     assert "Decided within 7 business days." in client.get("/rules/single_event").text
     with app.extensions["formflow"].db.transaction() as session:
-        session.add(
-            Definition(
-                kind="workflow",
-                name="single_event",
-                version="broken000001",
-                source="workflow: single_event\ntitle: [unclosed\n",
-                path="workflows/single_event.yaml",
-                published_by="test",
-            )
+        broken = Definition(
+            kind="workflow",
+            name="single_event",
+            version="broken000001",
+            source="workflow: single_event\ntitle: [unclosed\n",
+            path="workflows/single_event.yaml",
+            published_by="test",
         )
+        session.add(Publication(definition=broken, published_by="test"))
     page = client.get("/rules/single_event")
     assert page.status_code == 200 and "Decided within 7 business days." in page.text
     with app.extensions["formflow"].db.reading() as session:
         assert session.scalar(select(Definition.id).where(Definition.version == "broken000001"))
+
+
+def test_going_back_to_an_earlier_version_puts_it_in_force_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    serving = make_test_app(database_url, tmp_path, DEFINITIONS_REFRESH_SECONDS=0)
+    edited = make_test_app(database_url, tmp_path, DEFINITIONS_DIR=str(_edited(tmp_path)))
+    restarted = make_test_app(database_url, tmp_path)
+    original = make_test_app(database_url, tmp_path)
+    try:
+        client = serving.test_client()
+        assert "Decided within 7 business days." in client.get("/rules/single_event").text
+        assert "Published workflow single_event" in (
+            edited.test_cli_runner().invoke(args=["definitions", "publish"]).output
+        )
+        assert "Decided within 10 business days." in client.get("/rules/single_event").text
+        # A process that merely starts on the old files does not undo the publication ...
+        restarted.test_client().get("/rules/single_event")
+        assert "Decided within 10 business days." in client.get("/rules/single_event").text
+        # ... publishing them does: the earlier version is in force again, stored once.
+        output = original.test_cli_runner().invoke(args=["definitions", "publish"]).output
+        assert "Published workflow single_event version" in output
+        assert "Decided within 7 business days." in client.get("/rules/single_event").text
+        with serving.extensions["formflow"].db.reading() as session:
+            versions = session.scalars(
+                select(Definition.version).where(Definition.name == "single_event")
+            ).all()
+            published = session.scalars(
+                select(Publication.published_by)
+                .join(Definition)
+                .where(Definition.name == "single_event")
+                .order_by(Publication.id)
+            ).all()
+        assert len(versions) == 2
+        assert published == ["app", "cli", "cli"]
+        assert "Nothing new to publish." in (
+            original.test_cli_runner().invoke(args=["definitions", "publish"]).output
+        )
+    finally:
+        for app in (serving, edited, restarted, original):
+            app.extensions["formflow"].db.dispose()
