@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         certificate_actions,
         certificate_pdfs,
         certificates,
+        definition_versions,
         directory,
         editor,
         editor_preview,
@@ -76,6 +77,7 @@ def init_app(app: Flask) -> None:
         workflows_admin,
         editor,
         editor_preview,
+        definition_versions,
         # Last: its address /<page> must never hide another page's.
         listings,
     ):

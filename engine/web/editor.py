@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from engine.runtime.diagram import workflow_svg
@@ -27,6 +28,7 @@ from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.loader import Definitions, lint_deep, load_definitions
 from engine.spec.yaml_source import read_source
 from engine.store import upgrades
+from engine.store.models import Definition
 from engine.web.cases import today
 from engine.web.form_view import page_fields
 from engine.web.security import role_required
@@ -64,6 +66,10 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
     """Show the text in force with its preview; check it, or publish it when it is good."""
     path = definition_file(kind, name)
     text = path.read_text(encoding="utf-8")
+    # "Open in the editor" from the list of versions: an earlier text, to check and publish.
+    earlier = request.args.get("version") if request.method == "GET" else None
+    if earlier:
+        text = stored_text(kind, name, earlier)
     problems: list[Problem] = []
     checked: Definitions | None = None
     if request.method == "POST":
@@ -86,8 +92,22 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
         changes=changes,
         plans=plans,
         no_upgrade=NO_UPGRADE,
+        earlier=earlier,
     )
     return (page, 400) if problems else page
+
+
+def stored_text(kind: str, name: str, version: str) -> str:
+    """Return the text of a stored version of a definition (404 when there is none)."""
+    with services().db.reading() as session:
+        source = session.scalar(
+            select(Definition.source).where(
+                Definition.kind == kind, Definition.name == name, Definition.version == version
+            )
+        )
+    if source is None:
+        abort(404)
+    return source
 
 
 def elsewhere_problems(errors: list[DefinitionError]) -> list[Problem]:

@@ -134,6 +134,11 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     # Editing the definitions: administrators only.
     ("/admin/definitions", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
     ("/admin/definitions/workflow/single_event", (LOGIN, 403, 403, 403, 200, 403, 403, 403)),
+    # Every publication of a definition, with its changes: administrators only.
+    (
+        "/admin/definitions/workflow/single_event/versions",
+        (LOGIN, 403, 403, 403, 200, 403, 403, 403),
+    ),
     (
         "/admin/definitions/form/single_event_application",
         (LOGIN, 403, 403, 403, 200, 403, 403, 403),

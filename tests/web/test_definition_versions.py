@@ -1,0 +1,84 @@
+"""Every publication of a definition is listed with what it changed; an earlier version
+opens in the editor and, published again, is in force again."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import make_test_app
+from tests.web.helpers import make_user, post, sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN = "ada@opi.example.gov"
+URL = "/admin/definitions/workflow/single_event"
+
+
+@pytest.fixture
+def editable(database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, Path]]:
+    """An app whose definition files are a copy the test may change."""
+    root = tmp_path / "definitions"
+    for folder in ("forms", "workflows"):
+        shutil.copytree(ROOT / folder, root / folder)
+    app = make_test_app(
+        database_url, tmp_path, DEFINITIONS_DIR=str(root), DEFINITIONS_REFRESH_SECONDS=0
+    )
+    yield app, root
+    app.extensions["formflow"].db.dispose()
+
+
+def _admin(app: Flask) -> FlaskClient:
+    make_user(app, ADMIN, "admin", "reviewer")
+    client = app.test_client()
+    sign_in(client, ADMIN)
+    return client
+
+
+def test_each_publication_is_listed_with_its_changes_and_can_be_put_back(
+    editable: tuple[Flask, Path],
+) -> None:
+    app, root = editable
+    admin = _admin(app)
+    path = root / "workflows" / "single_event.yaml"
+    original = path.read_text()
+    page = admin.get(f"{URL}/versions").get_data(as_text=True)
+    assert "The first version published" in page and "In force" in page
+    assert "Open publication 1 in the editor" not in page  # it is the one in force
+
+    longer = original.replace("    due: {business_days: 7}\n", "    due: {business_days: 10}\n")
+    assert post(admin, URL, {"text": longer, "action": "publish"}).status_code == 302
+    page = admin.get(f"{URL}/versions").get_data(as_text=True)
+    assert "1 line added, 1 removed" in page
+    assert "Publication 2: what changed since publication 1" in page
+    assert '<span class="app-diff--removed">−     due: {business_days: 7}</span>' in page
+    assert '<span class="app-diff--added">+     due: {business_days: 10}</span>' in page
+    assert f"by {ADMIN}" not in page and ADMIN in page
+    assert "Open publication 1 in the editor" in page
+
+    # Going back: the earlier text opens in the editor, and nothing changes until published.
+    link = page.split("Open publication 1 in the editor")[0].rsplit('href="', 1)[1].split('"')[0]
+    editor = admin.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "published before. Nothing has changed yet" in editor
+    assert "    due: {business_days: 7}" in editor
+    assert "business_days: 10}" in path.read_text()
+    assert "Decided within 10 business days." in admin.get("/rules/single_event").text
+
+    assert post(admin, URL, {"text": original, "action": "publish"}).status_code == 302
+    assert path.read_text() == original
+    assert "Decided within 7 business days." in admin.get("/rules/single_event").text
+    page = admin.get(f"{URL}/versions").get_data(as_text=True)
+    assert "Publication 3: what changed since publication 2" in page
+    assert page.count("In force") == 1
+    assert '3 <span class="usa-tag">In force</span>' in page
+
+
+def test_an_unknown_version_or_definition_is_not_found(editable: tuple[Flask, Path]) -> None:
+    app, _ = editable
+    admin = _admin(app)
+    assert admin.get(f"{URL}?version=000000000000").status_code == 404
+    assert admin.get("/admin/definitions/workflow/no_such/versions").status_code == 404
