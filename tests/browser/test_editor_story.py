@@ -60,6 +60,19 @@ def test_an_admin_fixes_a_broken_edit_and_publishes(
     assert "business_days: 10}" in path.read_text()
     story.go("/rules/single_event")
     expect(page.get_by_text("Decided within 10 business days.")).to_be_visible()
+    # Going back: the versions page shows what publication 2 changed; publication 1
+    # opens in the editor and, published again, is in force again.
+    story.go("/admin/definitions/workflow/single_event/versions")
+    expect(page.get_by_text("1 line added, 1 removed")).to_be_visible()
+    expect(page.get_by_label("Changes in publication 2")).to_contain_text(
+        "+     due: {business_days: 10}"
+    )
+    story.link("Open publication 1 in the editor")
+    expect(page.get_by_label("The YAML of workflows/single_event.yaml")).to_have_value(text)
+    story.press("Publish")
+    expect(page.get_by_role("status").first).to_contain_text("Published workflow single_event")
+    story.go("/rules/single_event")
+    expect(page.get_by_text("Decided within 7 business days.")).to_be_visible()
     # The form editor shows the form as applicants see it.
     story.go("/admin/definitions/form/single_event_application")
     expect(page.get_by_label("Event title")).to_be_disabled()
