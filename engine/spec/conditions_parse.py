@@ -490,6 +490,9 @@ class Parser:
         if isinstance(raw, str) and raw and (options is None or raw in options):
             return raw
         listing = f"; the options are: {', '.join(options)}" if options else ""
+        close = _did_you_mean(raw, options) if isinstance(raw, str) and options else ""
+        if close:  # the likely slip first, then every option
+            listing = f"{close} (the options are: {', '.join(options or ())})"
         hint = f" ({_YAML_BOOL_HINT}; put the option in quotes)" if isinstance(raw, bool) else ""
         self.problem(path, f"{_show(raw)} is not an option of '{info.label}'{listing}{hint}")
         return None

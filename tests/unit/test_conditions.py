@@ -308,8 +308,8 @@ PROBLEMS: list[tuple[Any, list[tuple[tuple[str | int, ...], str]]]] = [
         [
             (
                 ("equals",),
-                "'in-person' is not an option of 'Format'; "
-                "the options are: in_person, live_virtual",
+                "'in-person' is not an option of 'Format'; did you mean 'in_person'? "
+                "(the options are: in_person, live_virtual)",
             )
         ],
     ),

@@ -438,7 +438,8 @@ BROKEN: list[tuple[str, int, int, str]] = [
         "unknown_option.yaml",
         11,
         53,
-        "'colege' is not an option of 'Type'; the options are: school, college",
+        "'colege' is not an option of 'Type'; did you mean 'college'? "
+        "(the options are: school, college)",
     ),
     ("self_reference.yaml", 10, 26, "the 'show_if' of 'note' depends on 'note' itself"),
     (
