@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import make_test_app
+from tests.web.helpers import copy_definitions
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,6 +49,12 @@ class LiveServer:
 
     url: str
     app: Flask
+
+
+def editable_definitions(tmp_path: Path) -> dict[str, Any]:
+    """Config for a live app that edits a copy of the definition files, followed at once."""
+    root = copy_definitions(tmp_path / "definitions")
+    return {"DEFINITIONS_DIR": str(root), "DEFINITIONS_REFRESH_SECONDS": 0}
 
 
 @pytest.fixture

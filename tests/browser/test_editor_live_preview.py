@@ -5,18 +5,16 @@ caret on that line. Line numbers run beside the text. Nothing is written; axe-cl
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import AxeCheck, LiveServer
+from tests.browser.conftest import AxeCheck, LiveServer, editable_definitions
 from tests.browser.test_registration_story import Story
 from tests.web.helpers import PASSWORD, make_user
 
-ROOT = Path(__file__).resolve().parents[2]
 ANCHOR = "      - id: cost\n"
 SEATS = "      - id: seats\n        type: whole_number\n        label: Seats available\n"
 
@@ -24,10 +22,7 @@ SEATS = "      - id: seats\n        type: whole_number\n        label: Seats ava
 @pytest.fixture
 def live_overrides(tmp_path: Path) -> dict[str, Any]:
     """The live app edits a copy of the definition files, never the repository's."""
-    root = tmp_path / "definitions"
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return {"DEFINITIONS_DIR": str(root), "DEFINITIONS_REFRESH_SECONDS": 0}
+    return editable_definitions(tmp_path)
 
 
 def test_the_preview_follows_the_typing_and_a_problem_links_to_its_line(

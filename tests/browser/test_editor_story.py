@@ -3,27 +3,21 @@ and the app keeps its version; fixed and published, it is in force at once. axe-
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import AxeCheck, LiveServer
+from tests.browser.conftest import AxeCheck, LiveServer, editable_definitions
 from tests.browser.test_registration_story import Story
 from tests.web.helpers import PASSWORD, make_user
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def live_overrides(tmp_path: Path) -> dict[str, Any]:
     """The live app edits a copy of the definition files, never the repository's."""
-    root = tmp_path / "definitions"
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return {"DEFINITIONS_DIR": str(root), "DEFINITIONS_REFRESH_SECONDS": 0}
+    return editable_definitions(tmp_path)
 
 
 def test_an_admin_fixes_a_broken_edit_and_publishes(

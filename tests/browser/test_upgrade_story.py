@@ -5,18 +5,16 @@ moves that one onto the new form, and its applicant sees why. axe-clean on every
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import AxeCheck, LiveServer
+from tests.browser.conftest import AxeCheck, LiveServer, editable_definitions
 from tests.browser.test_registration_story import Story
 from tests.web.helpers import PASSWORD, make_user
 
-ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "ada@opi.example.gov"
 APPLICANT = "casey@library.example.org"
 SEATS = "Seats available"
@@ -30,10 +28,7 @@ NOTE = "Seats are now asked of every event."
 @pytest.fixture
 def live_overrides(tmp_path: Path) -> dict[str, Any]:
     """The live app edits a copy of the definition files, never the repository's."""
-    root = tmp_path / "definitions"
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return {"DEFINITIONS_DIR": str(root), "DEFINITIONS_REFRESH_SECONDS": 0}
+    return editable_definitions(tmp_path)
 
 
 def _start(story: Story) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -16,6 +18,9 @@ from engine.store.models import User
 from engine.store.users import create_user
 
 PASSWORD = "correct horse battery"
+ROOT = Path(__file__).resolve().parents[2]
+# The administrator who edits definitions in the editor tests.
+EDITOR = "ada@opi.example.gov"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 COMPLETE: dict[str, Any] = {
@@ -202,3 +207,18 @@ def listed_event(app: Flask, client: FlaskClient, day: date = date(2027, 3, 1)) 
         event_id = start_event(client)
         assert fire(client, event_id, "list").status_code == 302
     return event_id
+
+
+def copy_definitions(root: Path) -> Path:
+    """Copy the shipped forms and workflows under root, for a test to change; return it."""
+    for folder in ("forms", "workflows"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+def signed_in_admin(app: Flask, email: str = EDITOR) -> FlaskClient:
+    """Return a client signed in as a new administrator (also a reviewer)."""
+    make_user(app, email, "admin", "reviewer")
+    client = app.test_client()
+    sign_in(client, email)
+    return client

@@ -3,47 +3,21 @@ opens in the editor and, published again, is in force again."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
-from tests.conftest import make_test_app
-from tests.web.helpers import make_user, post, sign_in
+from tests.web.helpers import EDITOR, post, signed_in_admin
 
-ROOT = Path(__file__).resolve().parents[2]
-ADMIN = "ada@opi.example.gov"
+ADMIN = EDITOR
 URL = "/admin/definitions/workflow/single_event"
-
-
-@pytest.fixture
-def editable(database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, Path]]:
-    """An app whose definition files are a copy the test may change."""
-    root = tmp_path / "definitions"
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, root / folder)
-    app = make_test_app(
-        database_url, tmp_path, DEFINITIONS_DIR=str(root), DEFINITIONS_REFRESH_SECONDS=0
-    )
-    yield app, root
-    app.extensions["formflow"].db.dispose()
-
-
-def _admin(app: Flask) -> FlaskClient:
-    make_user(app, ADMIN, "admin", "reviewer")
-    client = app.test_client()
-    sign_in(client, ADMIN)
-    return client
 
 
 def test_each_publication_is_listed_with_its_changes_and_can_be_put_back(
     editable: tuple[Flask, Path],
 ) -> None:
     app, root = editable
-    admin = _admin(app)
+    admin = signed_in_admin(app)
     path = root / "workflows" / "single_event.yaml"
     original = path.read_text()
     page = admin.get(f"{URL}/versions").get_data(as_text=True)
@@ -79,6 +53,6 @@ def test_each_publication_is_listed_with_its_changes_and_can_be_put_back(
 
 def test_an_unknown_version_or_definition_is_not_found(editable: tuple[Flask, Path]) -> None:
     app, _ = editable
-    admin = _admin(app)
+    admin = signed_in_admin(app)
     assert admin.get(f"{URL}?version=000000000000").status_code == 404
     assert admin.get("/admin/definitions/workflow/no_such/versions").status_code == 404

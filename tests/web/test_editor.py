@@ -4,46 +4,20 @@ nothing changes; a good one is written to its file and in force at once."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.store.models import Definition
-from tests.conftest import make_test_app
-from tests.web.helpers import make_user, post, sign_in
+from tests.web.helpers import EDITOR, make_user, post, sign_in, signed_in_admin
 
-ROOT = Path(__file__).resolve().parents[2]
-ADMIN = "ada@opi.example.gov"
-
-
-@pytest.fixture
-def editable(database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, Path]]:
-    """An app whose definition files are a copy the test may change."""
-    root = tmp_path / "definitions"
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, root / folder)
-    app = make_test_app(
-        database_url, tmp_path, DEFINITIONS_DIR=str(root), DEFINITIONS_REFRESH_SECONDS=0
-    )
-    yield app, root
-    app.extensions["formflow"].db.dispose()
-
-
-def _admin(app: Flask) -> FlaskClient:
-    make_user(app, ADMIN, "admin", "reviewer")
-    client = app.test_client()
-    sign_in(client, ADMIN)
-    return client
+ADMIN = EDITOR
 
 
 def test_the_editor_shows_the_text_and_what_is_in_force(editable: tuple[Flask, Path]) -> None:
     app, root = editable
-    client = _admin(app)
+    client = signed_in_admin(app)
     page = client.get("/admin/definitions/workflow/single_event").get_data(as_text=True)
     assert "workflow: single_event" in page and "State diagram of the workflow" in page
     form = client.get("/admin/definitions/form/single_event_application").get_data(as_text=True)
@@ -56,7 +30,7 @@ def test_a_broken_text_is_refused_with_its_line_and_nothing_changes(
     editable: tuple[Flask, Path],
 ) -> None:
     app, root = editable
-    client = _admin(app)
+    client = signed_in_admin(app)
     path = root / "workflows" / "single_event.yaml"
     before = path.read_text()
     broken = before.replace("initial: draft", "initial: drafty")
@@ -77,7 +51,7 @@ def test_a_good_text_is_written_published_and_in_force_at_once(
     editable: tuple[Flask, Path],
 ) -> None:
     app, root = editable
-    client = _admin(app)
+    client = signed_in_admin(app)
     path = root / "workflows" / "single_event.yaml"
     edited = path.read_text().replace(
         "    due: {business_days: 7}\n", "    due: {business_days: 10}\n"
@@ -124,7 +98,7 @@ def test_a_checked_form_is_previewed_with_its_new_question(
     editable: tuple[Flask, Path],
 ) -> None:
     app, root = editable
-    client = _admin(app)
+    client = signed_in_admin(app)
     path = root / "forms" / "single_event_application.yaml"
     text = path.read_text()
     anchor = "      - id: cost\n"

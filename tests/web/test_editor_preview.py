@@ -4,42 +4,16 @@ answered with a fragment of problems, changes and preview; nothing is ever writt
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engine.store.models import Definition
-from tests.conftest import make_test_app
-from tests.web.helpers import make_user, post, sign_in, token
+from tests.web.helpers import make_user, post, sign_in, signed_in_admin, token
 
-ROOT = Path(__file__).resolve().parents[2]
 FORM = "/admin/definitions/form/single_event_application"
 WORKFLOW = "/admin/definitions/workflow/single_event"
-
-
-@pytest.fixture
-def editable(database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, Path]]:
-    """An app whose definition files are a copy the test may change."""
-    root = tmp_path / "definitions"
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, root / folder)
-    app = make_test_app(
-        database_url, tmp_path, DEFINITIONS_DIR=str(root), DEFINITIONS_REFRESH_SECONDS=0
-    )
-    yield app, root
-    app.extensions["formflow"].db.dispose()
-
-
-def _admin(app: Flask) -> FlaskClient:
-    make_user(app, "ada@opi.example.gov", "admin", "reviewer")
-    client = app.test_client()
-    sign_in(client, "ada@opi.example.gov")
-    return client
 
 
 def _published(app: Flask) -> int:
@@ -51,7 +25,7 @@ def test_a_good_text_is_previewed_with_its_changes_and_nothing_is_written(
     editable: tuple[Flask, Path],
 ) -> None:
     app, root = editable
-    client = _admin(app)
+    client = signed_in_admin(app)
     path = root / "forms" / "single_event_application.yaml"
     text = path.read_text()
     published = _published(app)
@@ -77,7 +51,7 @@ def test_a_broken_text_is_answered_with_its_line_and_nothing_is_written(
     editable: tuple[Flask, Path],
 ) -> None:
     app, root = editable
-    client = _admin(app)
+    client = signed_in_admin(app)
     path = root / "workflows" / "single_event.yaml"
     text = path.read_text()
     published = _published(app)
@@ -111,7 +85,7 @@ def test_the_preview_is_for_administrators_and_known_definitions_only(
     anonymous = app.test_client()
     response = post(anonymous, WORKFLOW + "/preview", {"text": "x"})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-    admin = _admin(app)
+    admin = signed_in_admin(app)
     assert post(admin, "/admin/definitions/workflow/no_such/preview", {}).status_code == 404
     assert post(admin, "/admin/definitions/file/single_event/preview", {}).status_code == 404
 
@@ -120,7 +94,7 @@ def test_the_preview_needs_the_csrf_token_and_takes_it_as_a_header(
     editable: tuple[Flask, Path],
 ) -> None:
     app, root = editable
-    client = _admin(app)
+    client = signed_in_admin(app)
     text = (root / "workflows" / "single_event.yaml").read_text()
     assert client.post(WORKFLOW + "/preview", data={"text": text}).status_code == 400
     # The page's script sends the token in a header, as flask-wtf reads it.
@@ -132,7 +106,7 @@ def test_the_preview_needs_the_csrf_token_and_takes_it_as_a_header(
 
 def test_a_text_far_bigger_than_any_definition_is_refused(editable: tuple[Flask, Path]) -> None:
     app, _ = editable
-    client = _admin(app)
+    client = signed_in_admin(app)
     assert post(client, WORKFLOW + "/preview", {"text": "#" * 200_001}).status_code == 413
 
 
@@ -140,7 +114,7 @@ def test_the_page_holds_the_preview_region_its_script_updates(
     editable: tuple[Flask, Path],
 ) -> None:
     app, _ = editable
-    page = _admin(app).get(WORKFLOW).text
+    page = signed_in_admin(app).get(WORKFLOW).text
     assert f'data-preview-url="{WORKFLOW}/preview"' in page
     assert 'src="/static/js/definition_editor.js"' in page
     assert '<p class="app-live-status" id="preview-status" role="status"></p>' in page

@@ -4,35 +4,24 @@ history; from the command line (diff, migrate --dry-run, publish) and from the e
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from engine.store import applications as ops
 from engine.store.models import Application, AuditEvent, User
 from engine.store.upgrades import UPGRADE
 from tests.conftest import make_test_app
-from tests.web.helpers import make_user, post, sign_in
+from tests.web.helpers import EDITOR, copy_definitions, make_user, post, sign_in, signed_in_admin
 
-ROOT = Path(__file__).resolve().parents[2]
 APPLICANT = "casey@library.example.org"
-ADMIN = "ada@opi.example.gov"
+ADMIN = EDITOR
 CAPACITY = (
     "      - id: capacity\n        type: whole_number\n        label: Seats available\n"
     "        required: true\n"
 )
-
-
-def _copy(tmp_path: Path, name: str) -> Path:
-    root = tmp_path / name
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return root
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -101,7 +90,7 @@ def test_without_an_upgrade_applications_stay_on_their_version(
     app: Flask, database_url: str, tmp_path: Path, under_way: tuple[int, int]
 ) -> None:
     before = _rows(app)
-    root = _with_capacity(_copy(tmp_path, "plain"), upgrade=None)
+    root = _with_capacity(copy_definitions(tmp_path / "plain"), upgrade=None)
     output = _run(database_url, tmp_path, root, "definitions", "publish")
     assert "Published form single_event_application" in output and "moved" not in output
     output = _run(
@@ -120,7 +109,7 @@ def test_diff_says_what_publishing_would_move_and_publish_moves_it(
 ) -> None:
     draft, waiting = under_way
     before = _rows(app)
-    bare = _with_capacity(_copy(tmp_path, "bare"), upgrade="upgrade: {}")
+    bare = _with_capacity(copy_definitions(tmp_path / "bare"), upgrade="upgrade: {}")
     output = _run(database_url, tmp_path, bare, "definitions", "diff")
     assert "With the 'upgrade:' declared, publishing moves 1 of 2 applications" in output
     assert (
@@ -130,7 +119,7 @@ def test_diff_says_what_publishing_would_move_and_publish_moves_it(
     assert _rows(app)[draft].form_version == before[draft].form_version  # diff changes nothing
 
     given = _with_capacity(
-        _copy(tmp_path, "given"),
+        copy_definitions(tmp_path / "given"),
         upgrade=(
             "upgrade:\n  answers: {capacity: 30}\n"
             "  note: Seats are now asked; 30 was the room's size when this was sent."
@@ -180,29 +169,11 @@ def test_migrate_names_unknown_workflows(app: Flask) -> None:
     assert "there is no workflow 'single_evnt'" in result.output
 
 
-@pytest.fixture
-def editable(database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, Path]]:
-    """An app whose definition files are a copy the test may change."""
-    root = _copy(tmp_path, "definitions")
-    app = make_test_app(
-        database_url, tmp_path, DEFINITIONS_DIR=str(root), DEFINITIONS_REFRESH_SECONDS=0
-    )
-    yield app, root
-    app.extensions["formflow"].db.dispose()
-
-
-def _admin(app: Flask) -> FlaskClient:
-    make_user(app, ADMIN, "admin", "reviewer")
-    client = app.test_client()
-    sign_in(client, ADMIN)
-    return client
-
-
 def test_the_editor_shows_the_plan_before_publishing_and_moves_on_publish(
     editable: tuple[Flask, Path],
 ) -> None:
     app, root = editable
-    admin = _admin(app)
+    admin = signed_in_admin(app)
     draft, waiting = _start_two(app)
     _with_capacity(root, upgrade=None)
     assert "Published" in app.test_cli_runner().invoke(args=["definitions", "publish"]).output
@@ -244,7 +215,7 @@ def test_the_workflow_page_lists_what_stays_and_an_admin_moves_the_rest(
     editable: tuple[Flask, Path],
 ) -> None:
     app, root = editable
-    admin = _admin(app)
+    admin = signed_in_admin(app)
     draft, waiting = _start_two(app)
     _with_capacity(root, upgrade="upgrade: {}")
     output = app.test_cli_runner().invoke(args=["definitions", "publish"]).output
