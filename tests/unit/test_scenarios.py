@@ -1,16 +1,21 @@
 """The scenario files staff write (tests/scenarios/*.yaml): every case of every file is
-played on a scratch database, and must pass; and a wrong expectation is caught, named at
-its line."""
+played on a scratch database, and must pass; together they make every move of every
+shipped workflow; and a wrong expectation is caught, named at its line."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
+from engine.scenarios.coverage import missing
 from engine.scenarios.runner import CaseResult, Setting, run_file, scenario_files
+from engine.store.definitions import DefinitionRegistry
 from engine.web.decisions import mail_settings
+from tests.conftest import make_test_app
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = scenario_files([ROOT / "tests" / "scenarios"])
@@ -22,12 +27,58 @@ def _setting(app: Flask) -> Setting:
     return Setting(ROOT, ROOT / "templates", app.extensions["formflow"].calendar, mail)
 
 
+class _Played:
+    """Each shipped file played at most once per module: the pass and coverage tests share it."""
+
+    def __init__(self, setting: Setting) -> None:
+        self.setting = setting
+        self._results: dict[Path, list[CaseResult]] = {}
+
+    def results(self, path: Path) -> list[CaseResult]:
+        """Return the results of one file, playing it the first time it is asked for."""
+        if path not in self._results:
+            self._results[path] = run_file(path, self.setting)
+        return self._results[path]
+
+
+@pytest.fixture(scope="module")
+def played(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Played]:
+    """The shipped scenario files, played on demand, once each."""
+    # The scenarios make their own scratch databases; the app only lends its calendar
+    # and email settings, so one SQLite app serves the whole module.
+    folder = tmp_path_factory.mktemp("scenarios")
+    shutil.copy(sqlite_template, folder / "app.sqlite")
+    app = make_test_app(f"sqlite:///{folder / 'app.sqlite'}", folder)
+    yield _Played(_setting(app))
+    app.extensions["formflow"].db.dispose()
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_every_case_of_the_shipped_scenarios_passes(app: Flask, path: Path) -> None:
-    results = run_file(path, _setting(app))
+def test_every_case_of_the_shipped_scenarios_passes(played: _Played, path: Path) -> None:
+    results = played.results(path)
     assert results
     failed = [f"{r.name}: {p}" for r in results for p in r.problems]
     assert failed == []
+
+
+def test_the_shipped_scenarios_make_every_move_of_every_shipped_workflow(
+    played: _Played,
+) -> None:
+    made = [m for path in FILES for r in played.results(path) for m in r.moves]
+    shipped = DefinitionRegistry(ROOT, ROOT / "templates").load_files().workflows.values()
+    gaps = [str(m) for m in missing(shipped, made)]
+    assert not gaps, "No scenario makes these moves:\n" + "\n".join(gaps)
+
+
+def test_a_case_records_the_moves_its_application_made(played: _Played) -> None:
+    # Moves by a person, by the worker and by filing the last report all count; the
+    # filings themselves and the start are not moves.
+    first = played.results(ROOT / "tests" / "scenarios" / "event_report.yaml")[0]
+    assert [str(m) for m in first.moves] == [
+        "event_report: list: draft → listed",
+        "event_report: deliver: listed → delivered",
+        "event_report: report: delivered → reported",
+    ]
 
 
 def test_a_wrong_expectation_is_reported_at_its_line(app: Flask, tmp_path: Path) -> None:
