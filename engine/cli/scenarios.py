@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from engine.scenarios.coverage import Move, WorkflowCoverage, coverage
 from engine.scenarios.runner import Setting, run_file, scenario_files
 from engine.spec.errors import DefinitionsInvalid
+from engine.spec.yaml_source import read_source
 from engine.store.definitions import DefinitionRegistry
 from engine.web.decisions import mail_settings
 from engine.web.services import services
@@ -34,6 +35,7 @@ def scenarios_command(paths: tuple[Path, ...], show_coverage: bool) -> None:
     setting = Setting(root, Path(config["TEMPLATE_DIR"]), services().calendar, mail)
     passed = failed = 0
     made: list[Move] = []
+    played: set[str] = set()
     for path in files:
         try:
             results = run_file(path, setting)
@@ -41,6 +43,7 @@ def scenarios_command(paths: tuple[Path, ...], show_coverage: bool) -> None:
             click.echo(str(invalid))
             failed += 1
             continue
+        played.add(read_source(path).data["workflow"])
         for result in results:
             made.extend(result.moves)
             if result.passed:
@@ -51,9 +54,10 @@ def scenarios_command(paths: tuple[Path, ...], show_coverage: bool) -> None:
                 click.echo(f"FAILED  {path.name}: {result.name}")
                 for problem in result.problems:
                     click.echo(f"        {problem}")
-    # Judged against every shipped workflow, so one without a scenario file shows too.
+    # By default every shipped workflow is judged, so one without a scenario file shows
+    # too; files named on the command line answer for their own workflows only.
     shipped = DefinitionRegistry(root, setting.templates).load_files().workflows.values()
-    report = coverage(shipped, made)
+    report = coverage([w for w in shipped if not paths or w.name in played], made)
     if show_coverage:
         _echo_coverage(report)
     exercised = sum(len(entry.exercised) for entry in report)

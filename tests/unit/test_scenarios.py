@@ -129,3 +129,26 @@ def test_a_refused_step_stops_its_case_and_says_why(app: Flask, tmp_path: Path) 
     first = run_file(path, _setting(app))[0]
     [problem] = first.problems
     assert problem.message.startswith("the step was refused: Apply at least 10 days")
+
+
+def test_the_coverage_report_lists_the_moves_no_case_made_and_fails(
+    app: Flask, tmp_path: Path
+) -> None:
+    text = (ROOT / "tests" / "scenarios" / "portal_item.yaml").read_text()
+    only_withdrawn = text[: text.index("  - case: Refused")]
+    path = tmp_path / "portal_item.yaml"
+    path.write_text(only_withdrawn)
+    # `flask scenarios` runs inside the app context the flask command pushes.
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["scenarios", str(path), "--coverage"])
+        plain = app.test_cli_runner().invoke(args=["scenarios", str(path)])
+    assert result.exit_code == 1
+    assert "portal_item: 3 of 5 moves made" in result.output
+    assert [line.strip() for line in result.output.splitlines() if "MISSING" in line] == [
+        "MISSING  refuse: submitted → refused",
+        "MISSING  cancel: posted → cancelled",
+    ]
+    assert result.output.endswith("1 passed, 0 failed; 3 of 5 moves made.\n")
+    # Without --coverage the gap is only counted: the command passes as before.
+    assert plain.exit_code == 0
+    assert plain.output.endswith("1 passed, 0 failed; 3 of 5 moves made.\n")
