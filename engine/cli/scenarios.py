@@ -1,4 +1,5 @@
-"""`flask scenarios [PATH ...]`: play the scenario files staff wrote and say what failed."""
+"""`flask scenarios [PATH ...]`: play the scenario files staff wrote and say what failed;
+with `--coverage`, also which moves of the shipped workflows no case made."""
 
 from __future__ import annotations
 
@@ -7,15 +8,24 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from engine.scenarios.coverage import Move, WorkflowCoverage, coverage
 from engine.scenarios.runner import Setting, run_file, scenario_files
 from engine.spec.errors import DefinitionsInvalid
+from engine.spec.yaml_source import read_source
+from engine.store.definitions import DefinitionRegistry
 from engine.web.decisions import mail_settings
 from engine.web.services import services
 
 
 @click.command("scenarios")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def scenarios_command(paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--coverage",
+    "show_coverage",
+    is_flag=True,
+    help="List each workflow's moves, made or not; fail if one is never made.",
+)
+def scenarios_command(paths: tuple[Path, ...], show_coverage: bool) -> None:
     """Play scenario files (default: tests/scenarios) on scratch databases."""
     config = current_app.config
     root = Path(config["DEFINITIONS_DIR"])
@@ -24,6 +34,8 @@ def scenarios_command(paths: tuple[Path, ...]) -> None:
         mail = mail_settings()
     setting = Setting(root, Path(config["TEMPLATE_DIR"]), services().calendar, mail)
     passed = failed = 0
+    made: list[Move] = []
+    played: set[str] = set()
     for path in files:
         try:
             results = run_file(path, setting)
@@ -31,7 +43,9 @@ def scenarios_command(paths: tuple[Path, ...]) -> None:
             click.echo(str(invalid))
             failed += 1
             continue
+        played.add(read_source(path).data["workflow"])
         for result in results:
+            made.extend(result.moves)
             if result.passed:
                 passed += 1
                 click.echo(f"ok      {path.name}: {result.name}")
@@ -40,9 +54,28 @@ def scenarios_command(paths: tuple[Path, ...]) -> None:
                 click.echo(f"FAILED  {path.name}: {result.name}")
                 for problem in result.problems:
                     click.echo(f"        {problem}")
-    click.echo(f"{passed} passed, {failed} failed.")
-    if failed:
+    # By default every shipped workflow is judged, so one without a scenario file shows
+    # too; files named on the command line answer for their own workflows only.
+    shipped = DefinitionRegistry(root, setting.templates).load_files().workflows.values()
+    report = coverage([w for w in shipped if not paths or w.name in played], made)
+    if show_coverage:
+        _echo_coverage(report)
+    exercised = sum(len(entry.exercised) for entry in report)
+    total = sum(entry.total for entry in report)
+    click.echo(f"{passed} passed, {failed} failed; {exercised} of {total} moves made.")
+    unmade = show_coverage and exercised < total
+    if failed or unmade:
         raise SystemExit(1)
+
+
+def _echo_coverage(report: list[WorkflowCoverage]) -> None:
+    click.echo("")
+    for entry in report:
+        click.echo(f"{entry.workflow}: {len(entry.exercised)} of {entry.total} moves made")
+        for move in entry.exercised:
+            click.echo(f"  made     {move.trigger}: {move.source} → {move.dest}")
+        for move in entry.missing:
+            click.echo(f"  MISSING  {move.trigger}: {move.source} → {move.dest}")
 
 
 def register(app: Flask) -> None:

@@ -3,7 +3,8 @@ on its days, with what it is expected to be after each step.
 
 Each file runs on its own scratch SQLite database, made from the migrations and the
 definition files given, so a scenario never touches real data. A failure names the
-file and line of the step and says what was expected and what happened.
+file and line of the step and says what was expected and what happened. Each result also
+lists the moves its application made, for the coverage report (engine.scenarios.coverage).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from engine.runtime.calendar import BusinessCalendar
 from engine.runtime.machine import Blocked, Blocker
+from engine.scenarios.coverage import Move
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.messages import did_you_mean, schema_errors
 from engine.spec.yaml_source import JsonPath, Source, read_source
@@ -31,7 +33,7 @@ from engine.store.automatic import fire_automatic
 from engine.store.db import Database
 from engine.store.definitions import DefinitionRegistry
 from engine.store.migrate import upgrade
-from engine.store.models import Application, Organization, OutboxMessage, User
+from engine.store.models import Application, AuditEvent, Organization, OutboxMessage, User
 from engine.store.periods import renew_periods
 from engine.store.reminders import send_reminders
 from engine.store.report_filing import judge_and_file
@@ -42,11 +44,13 @@ PASSWORD = "scenario-password-1"
 
 @dataclass
 class CaseResult:
-    """How one case went: the problems found, each located at its step."""
+    """How one case went: the problems found, each located at its step, and the moves made."""
 
     file: str
     name: str
     problems: list[DefinitionError] = field(default_factory=list)
+    # Every move the case's application made, in order: by a step, the worker or a filing.
+    moves: list[Move] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -158,8 +162,12 @@ class _Play:
             }
             ops.save_answers(session, application, compiled, answers)
             application_id = application.id
-        for i, step in enumerate(case["steps"]):
-            self._step(application_id, case, step, (*path, "steps", i), result)
+        try:
+            for i, step in enumerate(case["steps"]):
+                self._step(application_id, case, step, (*path, "steps", i), result)
+        finally:
+            # Read back from the audit trail, so a move counts only if it really happened.
+            result.moves.extend(self._moves(application_id))
 
     def _organization(self, session: Session, name: str, path: JsonPath, result: CaseResult) -> int:
         organization = session.scalar(select(Organization).where(Organization.name == name))
@@ -268,6 +276,28 @@ class _Play:
             )
             if not filing.filed:
                 raise Blocked([_blocker(e.message) for e in filing.problems])
+
+    def _moves(self, application_id: int) -> list[Move]:
+        """Return the moves an application made, from its audit trail, oldest first."""
+        with self.db.reading() as session:
+            rows = session.execute(
+                select(
+                    Application.workflow,
+                    AuditEvent.trigger,
+                    AuditEvent.from_state,
+                    AuditEvent.to_state,
+                )
+                .join(Application, Application.id == AuditEvent.application_id)
+                .where(
+                    AuditEvent.application_id == application_id,
+                    AuditEvent.from_state.is_not(None),
+                    # The engine's own records (staff:assign, report:<name>, ...) carry a
+                    # colon, which no trigger id can: they are not moves of the workflow.
+                    AuditEvent.trigger.not_like("%:%"),
+                )
+                .order_by(AuditEvent.id)
+            )
+            return [Move(w, t, str(f), d) for w, t, f, d in rows]
 
     def _last_email(self) -> int:
         with self.db.reading() as session:
