@@ -65,7 +65,7 @@ def _migrate(*, dry_run: bool, names: tuple[str, ...], quiet: bool) -> None:
         with svc.db.transaction() as session:
             if dry_run:
                 items = upgrades.pending(session, registry, target, clock.today(), svc.calendar)
-                results = [upgrades.Moved(i, i.plan.moves, i.plan.why_not) for i in items]
+                results = [upgrades.Moved(i, i.plan.moves, i.plan.stays_because) for i in items]
             else:
                 results = upgrades.move(
                     session, registry, target, None, clock.today(), svc.calendar
@@ -88,7 +88,10 @@ def _migrate(*, dry_run: bool, names: tuple[str, ...], quiet: bool) -> None:
                     if item.plan.state != item.state
                     else item.state
                 )
-                given = f"; answers given: {', '.join(item.plan.given)}" if item.plan.given else ""
+                carried = ", ".join(f"{old} → {new}" for old, new in item.plan.carried)
+                given = f"; answers carried over: {carried}" if carried else ""
+                if item.plan.given:
+                    given += f"; answers given: {', '.join(item.plan.given)}"
                 click.echo(f"  {item.reference} ({where}{given}) {verb}")
             else:
                 click.echo(f"  {item.reference} ({item.state}) stays: {'; '.join(r.why_not)}")
@@ -143,9 +146,7 @@ def diff_command() -> None:
                 .group_by(Application.state)
                 .order_by(Application.state)
             ).all()
-            if current.workflow.upgrade is not None:
-                _say_upgrade(session, current)
-            elif under_way:
+            if under_way and current.workflow.upgrade is None:
                 parts = [
                     f"{count} in {state}{' (a state that is removed)' if state in removed else ''}"
                     for state, count in under_way
@@ -155,22 +156,27 @@ def diff_command() -> None:
                     + ", ".join(parts)
                     + "."
                 )
+            _say_upgrade(session, current)
     if not changed:
         click.echo("The files are the versions published: nothing to change.")
 
 
 def _say_upgrade(session: Session, current: Compiled) -> None:
-    """Say what publishing the files would do with the applications under way."""
+    """Say what the files change for each application under way on another version, and
+    what publishing them would do with it."""
     svc = services()
     target = upgrades.Target(current.workflow, current.validator)
     items = upgrades.pending(session, svc.registry, target, clock.today(), svc.calendar)
-    moving = [i for i in items if i.plan.moves]
-    click.echo(
-        f"  With the 'upgrade:' declared, publishing moves {len(moving)} of {len(items)} "
-        "applications under way onto the new version."
-    )
+    if current.workflow.upgrade is not None:
+        moving = [i for i in items if i.plan.moves]
+        click.echo(
+            f"  With the 'upgrade:' declared, publishing moves {len(moving)} of {len(items)} "
+            "applications under way onto the new version."
+        )
     for item in items:
-        if not item.plan.moves:
+        if item.plan.touches:
+            click.echo(f"  {item.reference} ({item.state}): {'; '.join(item.plan.touches)}")
+        if current.workflow.upgrade is not None and not item.plan.moves:
             click.echo(f"  {item.reference} ({item.state}) stays: {'; '.join(item.plan.why_not)}")
 
 

@@ -33,8 +33,17 @@ def build_upgrade(
                 (*_PATH, "states", old),
                 f"there is no state '{new}' in this version{did_you_mean(new, states)}",
             )
-    answers: dict[str, Any] = {}
     questions = {f.id: f for f in form.fields()} if form else {}
+    renamed = dict(raw.get("questions", {}))
+    for old, new in renamed.items():
+        if form is not None and new not in questions:
+            report(
+                (*_PATH, "questions", old),
+                f"the form '{form.name}' has no question '{new}'{did_you_mean(new, questions)}",
+            )
+        elif old == new:
+            report((*_PATH, "questions", old), f"'{old}' is renamed to itself", at_key=True)
+    answers: dict[str, Any] = {}
     for name, value in raw.get("answers", {}).items():
         at = (*_PATH, "answers", name)
         if form is None:  # the form's own problems are reported with it
@@ -58,6 +67,7 @@ def build_upgrade(
         answers[name] = value.isoformat() if isinstance(value, date) else value
     return UpgradeSpec(
         states=MappingProxyType(moves),
+        questions=MappingProxyType(renamed),
         answers=MappingProxyType(answers),
         note=raw.get("note"),
         where=where,

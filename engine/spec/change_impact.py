@@ -5,6 +5,7 @@ checks changed. Pure: it compares frozen specs.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ class Change:
     """One difference, in words, and whether applications under way are touched by it."""
 
     kind: str  # state_removed | state_added | due_changed | field_removed | field_required
-    # | field_added | guard_changed | move_removed | move_added
+    # | field_added | field_renamed | guard_changed | move_removed | move_added
     subject: str
     words: str
     affects_in_flight: bool
@@ -56,6 +57,45 @@ def form_changes(old: FormSpec, new: FormSpec) -> list[Change]:
                     True,
                 )
             )
+    found.extend(_renames(before, after))
+    return found
+
+
+def _renames(before: dict[str, FieldSpec], after: dict[str, FieldSpec]) -> Iterator[Change]:
+    """Say which removed question looks renamed to which new one: same type, and a
+    similar label or id. Only a guess, so staff are told how to say it, not assumed."""
+    gone = [(p, f) for p, f in before.items() if p not in after and "." not in p]
+    new = [(p, f) for p, f in after.items() if p not in before and "." not in p]
+    for old_path, old in gone:
+        for new_path, spec in new:
+            if spec.type != old.type:
+                continue
+            alike = max(
+                difflib.SequenceMatcher(None, old.label.lower(), spec.label.lower()).ratio(),
+                difflib.SequenceMatcher(None, old_path, new_path).ratio(),
+            )
+            if alike >= 0.6:
+                yield Change(
+                    "field_renamed",
+                    f"{old_path} → {new_path}",
+                    f"'{old.label}' ({old_path}) looks renamed to '{spec.label}' ({new_path}); "
+                    f"to carry the answers over, write 'upgrade: questions: {{{old_path}: "
+                    f"{new_path}}}'",
+                    True,
+                )
+                break
+
+
+def moves_changed_from(old: WorkflowSpec, new: WorkflowSpec, state: str) -> list[str]:
+    """Say which moves out of a state are gone, or check something else, in `new`."""
+    after = {_key(t): t for t in new.transitions}
+    found = []
+    for t in old.transitions_from(state):
+        key = _key(t)
+        if key not in after:
+            found.append(f"the move '{t.label}' is removed")
+        elif _checks(t) != _checks(after[key]):
+            found.append(f"the checks of '{t.label}' change")
     return found
 
 

@@ -400,6 +400,9 @@ class UpgradeSpec:
     # A state of an earlier version -> the state of this version it moves to. A state
     # not named here keeps its name, so it must still exist.
     states: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # A question of an earlier version -> the question of this version it became: the
+    # answer is carried over (the old one is kept too, unseen).
+    questions: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # A question of this version's form -> the answer given to applications without one.
     answers: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # Why they move, written into each application's history.

@@ -97,7 +97,7 @@ def pending(
     found = []
     for row in rows:
         current = registry.compiled(row.workflow, row.workflow_version, row.form_version)
-        case = Case(row.state, row.answers, row.due_on, current.form)
+        case = Case(row.state, row.answers, row.due_on, current.form, current.workflow)
         found.append(
             Pending(
                 application_id=row.id,
@@ -127,7 +127,7 @@ def move(
     results = []
     for item in pending(session, registry, target, today, calendar):
         if not item.plan.moves:
-            results.append(Moved(item, False, item.plan.why_not))
+            results.append(Moved(item, False, item.plan.stays_because))
             continue
         plan = item.plan
         now = utcnow()
@@ -189,7 +189,11 @@ def _comment(target: Target, plan: UpgradePlan) -> str:
     if upgrade is not None and upgrade.note:
         lines.append(upgrade.note)
     form = target.validator.form
+    labels = {f.id: f.label for f in form.fields()}
+    for old, new in plan.carried:
+        lines.append(f"The answer to '{old}' is now the answer to '{labels.get(new, new)}'.")
     for question in plan.given:
-        label = next((f.label for f in form.fields() if f.id == question), question)
-        lines.append(f"Answer given to '{label}': {plan.answers[question]}")
+        lines.append(
+            f"Answer given to '{labels.get(question, question)}': {plan.answers[question]}"
+        )
     return "\n".join(lines)

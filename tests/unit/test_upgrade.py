@@ -12,6 +12,7 @@ import pytest
 from engine.runtime.calendar import BusinessCalendar, montana
 from engine.runtime.upgrade import NO_UPGRADE, Case, plan_upgrade
 from engine.runtime.validation import FormValidator
+from engine.spec.change_impact import form_changes
 from engine.spec.errors import DefinitionsInvalid
 from engine.spec.loader import Definitions, load_definitions
 
@@ -82,7 +83,7 @@ def _plan(
     calendar: BusinessCalendar,
     due: date | None = None,
 ):  # type: ignore[no-untyped-def]
-    case = Case(state, answers, due, old.forms["membership"])
+    case = Case(state, answers, due, old.forms["membership"], old.workflows["membership"])
     return plan_upgrade(
         case, new.workflows["membership"], FormValidator(new.forms["membership"]), TODAY, calendar
     )
@@ -126,7 +127,16 @@ def test_broken_upgrades_are_located_with_what_to_do(tmp_path: Path) -> None:
 def test_without_an_upgrade_nothing_moves(tmp_path: Path, calendar: BusinessCalendar) -> None:
     old, new = _load(tmp_path), _load(tmp_path, more=PHONE)
     plan = _plan(old, new, "draft", {"name": "Ada"}, calendar)
-    assert (plan.moves, plan.why_not) == (False, (NO_UPGRADE,))
+    assert (plan.moves, plan.stays_because) == (False, (NO_UPGRADE,))
+    # Planned as if `upgrade: {}` were declared: a draft would need nothing to move.
+    assert plan.why_not == () and not plan.declared
+    waiting = _plan(old, new, "waiting", {"name": "Ada"}, calendar)
+    assert waiting.touches == ("it has no answer to the new required question 'Phone number'",)
+    assert waiting.stays_because == (
+        NO_UPGRADE,
+        "the new required question 'Phone number' (phone) has no answer; give one under "
+        "'upgrade: answers:'",
+    )
 
 
 def test_a_draft_moves_and_its_applicant_is_asked_the_new_question_later(
@@ -184,3 +194,66 @@ def test_a_removed_state_must_be_mapped(tmp_path: Path, calendar: BusinessCalend
     assert plan.due_on == date(2026, 12, 8)
     # Applications in states that remain are not touched by the mapping.
     assert _plan(old, mapped, "draft", {"name": "Ada"}, calendar).state == "draft"
+
+
+def test_what_a_change_means_for_each_application(
+    tmp_path: Path, calendar: BusinessCalendar
+) -> None:
+    old = _load(
+        tmp_path,
+        more="      - {id: notes, type: long_text, label: Notes}\n",
+        states=OLD_STATE,
+        moves=OLD_MOVES,
+    )
+    new = _load(
+        tmp_path,
+        moves="  - {trigger: check, from: waiting, to: done, by: reviewer, comment: required}\n",
+        upgrade="upgrade: {}\n",
+    )
+    waiting = _plan(old, new, "waiting", {"name": "Ada", "notes": "Room 4"}, calendar)
+    assert waiting.touches == (
+        "the move 'Check' is removed",
+        "its answer to 'Notes' is no longer asked (it is kept)",
+    )
+    assert waiting.moves  # nothing of it is lost: the answer stays, unseen
+    checking = _plan(old, new, "checking", {"name": "Ada"}, calendar)
+    assert checking.touches == (
+        "its state 'Being checked' is removed",
+        "the move 'Finish' is removed",
+    )
+    assert not checking.moves
+
+
+def test_a_renamed_question_carries_its_answer(tmp_path: Path, calendar: BusinessCalendar) -> None:
+    old = _load(tmp_path, more="      - {id: phone, type: phone, label: Phone}\n")
+    plain = "      - {id: telephone, type: phone, label: Telephone, required: true}\n"
+    new = _load(tmp_path, more=plain, upgrade="upgrade:\n  questions: {phone: telephone}\n")
+    plan = _plan(old, new, "waiting", {"name": "Ada", "phone": "+1 406 555 0100"}, calendar)
+    assert plan.moves and plan.carried == (("phone", "telephone"),)
+    assert plan.answers["telephone"] == "+1 406 555 0100"
+    assert plan.answers["phone"] == "+1 406 555 0100"  # kept, unseen
+    # Without an answer to carry, the new required question still needs one past editing.
+    assert not _plan(old, new, "waiting", {"name": "Ada"}, calendar).moves
+    errors = _errors(
+        tmp_path,
+        more=plain,
+        upgrade="upgrade:\n  questions: {phone: telefone, telephone: telephone}\n",
+    )
+    assert errors == [
+        (13, "the form 'membership' has no question 'telefone'; did you mean 'telephone'?"),
+        (13, "'telephone' is renamed to itself"),
+    ]
+
+
+def test_the_change_impact_guesses_a_rename(tmp_path: Path) -> None:
+    old = _load(tmp_path, more="      - {id: phone, type: phone, label: Phone number}\n")
+    new = _load(tmp_path, more="      - {id: phone_number, type: phone, label: Phone number}\n")
+    found = [c for c in form_changes(old.forms["membership"], new.forms["membership"])]
+    assert [c.kind for c in found] == ["field_removed", "field_added", "field_renamed"]
+    assert found[-1].words == (
+        "'Phone number' (phone) looks renamed to 'Phone number' (phone_number); to carry the "
+        "answers over, write 'upgrade: questions: {phone: phone_number}'"
+    )
+    other = _load(tmp_path, more="      - {id: website, type: url, label: Web site}\n")
+    kinds = [c.kind for c in form_changes(old.forms["membership"], other.forms["membership"])]
+    assert "field_renamed" not in kinds

@@ -3,6 +3,7 @@ which applications under way it concerns (they stay on their version)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -64,5 +65,11 @@ def test_the_diff_names_each_change_and_the_applications_under_way(
         in (output)
     )
     assert "Applications under way stay on the version they started on: 1 in draft." in output
+    # What it means for the draft under way, though it stays where it is.
+    assert re.search(
+        r"  \d{6} \(draft\): the checks of 'Send the application' change; it has no answer "
+        r"to the new required question 'Seats available'\n",
+        output,
+    )
     # The other workflows did not change.
     assert "workflow event_report" not in output
