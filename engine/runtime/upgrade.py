@@ -70,11 +70,13 @@ def plan_upgrade(
     validator: FormValidator,
     today: date,
     calendar: Calendar,
+    changes: list[Change] | None = None,
 ) -> UpgradePlan:
     """Decide how one application moves onto `workflow` with the form `validator` checks.
 
     Without an `upgrade:` the plan is made as if an empty one were declared, so staff see
-    what each application would need before they write one.
+    what each application would need before they write one. `changes` are the form's
+    changes from the case's version, when the caller has them already.
     """
     form = validator.form
     upgrade = workflow.upgrade or UpgradeSpec()
@@ -110,7 +112,8 @@ def plan_upgrade(
                 f"the answer carried from '{targets[top]}' to '{top}' does not pass: "
                 f"{error.message}"
             )
-    changes = form_changes(case.form, form)
+    if changes is None:
+        changes = form_changes(case.form, form)
     newly = {_top(c.subject) for c in changes if c.kind == "field_required"}
     missing = [_top(e.path) for e in errors if e.rule == "required" and _top(e.path) in newly]
     if state in workflow.states and not workflow.states[state].editable:

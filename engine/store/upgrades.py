@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.runtime.machine import Calendar
 from engine.runtime.upgrade import Case, UpgradePlan, plan_upgrade
 from engine.runtime.validation import FormValidator
+from engine.spec.change_impact import Change, form_changes
 from engine.spec.model import WorkflowSpec
 from engine.store.applications import title_from
 from engine.store.clock import utcnow
@@ -95,8 +96,13 @@ def pending(
         .order_by(Application.id)
     ).all()
     found = []
+    # Applications on the same versions share what the new form changes for them.
+    changes: dict[tuple[str, str], list[Change]] = {}
     for row in rows:
         current = registry.compiled(row.workflow, row.workflow_version, row.form_version)
+        key = (row.workflow_version, row.form_version)
+        if key not in changes:
+            changes[key] = form_changes(current.form, target.validator.form)
         case = Case(row.state, row.answers, row.due_on, current.form, current.workflow)
         found.append(
             Pending(
@@ -105,7 +111,9 @@ def pending(
                 title=row.title,
                 state=row.state,
                 versions=(row.workflow_version, row.form_version),
-                plan=plan_upgrade(case, target.workflow, target.validator, today, calendar),
+                plan=plan_upgrade(
+                    case, target.workflow, target.validator, today, calendar, changes[key]
+                ),
             )
         )
     return found
