@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/listings.py
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/upgrades.py
 
 clean:
 	rm -rf $(VENV) static/uswds instance .pytest_cache .mypy_cache .ruff_cache

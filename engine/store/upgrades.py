@@ -133,6 +133,7 @@ def move(
     """
     workflow_version, form_version = target.versions
     results = []
+    moved: list[tuple[Pending, AnswerSnapshot]] = []
     for item in pending(session, registry, target, today, calendar):
         if not item.plan.moves:
             results.append(Moved(item, False, item.plan.stays_because))
@@ -167,21 +168,24 @@ def move(
             application_id=item.application_id, data=dict(plan.answers), form_version=form_version
         )
         session.add(snapshot)
-        session.flush()
+        moved.append((item, snapshot))
+        results.append(Moved(item, True, ()))
+    # One flush gives every snapshot its id; then each move's audit event points at its own.
+    session.flush()
+    for item, snapshot in moved:
         session.add(
             AuditEvent(
                 application_id=item.application_id,
                 actor_id=by,
                 trigger=UPGRADE,
                 from_state=item.state,
-                to_state=plan.state,
-                comment=_comment(target, plan),
+                to_state=item.plan.state,
+                comment=_comment(target, item.plan),
                 workflow_version=workflow_version,
                 form_version=form_version,
                 snapshot_id=snapshot.id,
             )
         )
-        results.append(Moved(item, True, ()))
     session.flush()
     return results
 
