@@ -4,6 +4,7 @@ history; from the command line (diff, migrate --dry-run, publish) and from the e
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,35 @@ def test_the_workflow_page_lists_what_stays_and_an_admin_moves_the_rest(
     assert "1 of 1 applications under way moved onto the version in force." in page
     assert "Every application under way is on the version in force." in page
     assert _rows(app)[waiting].form_version == _rows(app)[draft].form_version
+
+
+def test_a_reviewer_whose_page_was_open_during_the_move_is_told_to_reload(
+    editable: tuple[Flask, Path],
+) -> None:
+    app, root = editable
+    draft, waiting = _start_two(app)
+    make_user(app, "riley@opi.example.gov", "reviewer")
+    reviewer = app.test_client()
+    sign_in(reviewer, "riley@opi.example.gov")
+    page = reviewer.get(f"/review/applications/{waiting}").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version
+    decision = {"version": version.group(1), "trigger": "deny", "comment": "Not eligible."}
+
+    _with_capacity(root, upgrade="upgrade:\n  answers: {capacity: 30}")
+    output = app.test_cli_runner().invoke(args=["definitions", "publish"]).output
+    assert "2 of 2 applications on earlier versions moved" in output
+
+    stale = post(reviewer, f"/applications/{waiting}/fire", decision)
+    assert stale.status_code == 409 and "Reload" in stale.get_data(as_text=True)
+    assert _rows(app)[waiting].state == "submitted"
+    # Reloaded, the decision is made on the version it moved onto.
+    page = reviewer.get(f"/review/applications/{waiting}").get_data(as_text=True)
+    fresh = re.search(r'name="version" value="(\d+)"', page)
+    assert fresh and fresh.group(1) != version.group(1)
+    decided = post(
+        reviewer, f"/applications/{waiting}/fire", {**decision, "version": fresh.group(1)}
+    )
+    assert decided.status_code == 302
+    after = _rows(app)[waiting]
+    assert after.state == "denied" and after.answers["capacity"] == 30
