@@ -257,12 +257,19 @@ def preview_of(kind: str, name: str, checked: Definitions | None) -> dict[str, o
     if kind == "workflow":
         spec = checked.workflows[name] if checked else registry.latest(name).workflow
         diagram = Markup(workflow_svg(spec))  # noqa: S704 (the drawing escapes every text)
-        return {"label": label, "diagram": diagram}
+        return {"label": label, "diagram": diagram, "form_name": spec.form}
     form = checked.forms[name] if checked else registry.form(name)[0]
     pages = [
         (page, page_fields(form, page, {}, [], today(), services().calendar)) for page in form.pages
     ]
-    return {"label": label, "form": form, "pages": pages}
+    assert registry.current is not None
+    # The workflows that ask this form (as their own, or as a report), to open beside it.
+    users = sorted(
+        (w.title, w.name)
+        for w in registry.current.workflows.values()
+        if w.form == name or any(o.form == name for o in w.obligations.values())
+    )
+    return {"label": label, "form": form, "pages": pages, "used_by": users}
 
 
 def _shown(path: Path) -> str:

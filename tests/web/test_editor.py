@@ -22,6 +22,9 @@ def test_the_editor_shows_the_text_and_what_is_in_force(editable: tuple[Flask, P
     assert "workflow: single_event" in page and "State diagram of the workflow" in page
     form = client.get("/admin/definitions/form/single_event_application").get_data(as_text=True)
     assert "Event title" in form and '<fieldset class="usa-fieldset app-preview" disabled>' in form
+    # Each opens the other: the workflow its form, the form the workflows that ask it.
+    assert 'href="/admin/definitions/form/single_event_application"' in page
+    assert 'Asked by <a class="usa-link" href="/admin/definitions/workflow/single_event">' in form
     assert client.get("/admin/definitions/workflow/no_such").status_code == 404
     assert client.get("/admin/definitions/file/single_event").status_code == 404
 
