@@ -8,9 +8,13 @@ The files stay the source of truth: the editor writes them, exactly as a text ed
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,19 +70,30 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
     """Show the text in force with its preview; check it, or publish it when it is good."""
     path = definition_file(kind, name)
     text = path.read_text(encoding="utf-8")
+    # What the file held when the page was loaded: publishing over a text someone else
+    # published since would undo their change unseen.
+    base = text_hash(text)
     # "Open in the editor" from the list of versions: an earlier text, to check and publish.
     earlier = request.args.get("version") if request.method == "GET" else None
     if earlier:
         text = stored_text(kind, name, earlier)
     problems: list[Problem] = []
     checked: Definitions | None = None
+    stale = False
     if request.method == "POST":
         # Browsers send text areas with CRLF line ends; the file keeps LF.
         text = request.form.get("text", "").replace("\r\n", "\n")
         problems, elsewhere, checked = check_text(path, text)
         if not problems and not elsewhere and request.form.get("action") == "publish":
-            return _publish(kind, name, path, text)
+            with _file_lock(path):
+                stale = request.form.get("base") != text_hash(path.read_text(encoding="utf-8"))
+                if not stale:
+                    return _publish(kind, name, path, text)
         problems += elsewhere_problems(elsewhere)
+        if not stale:
+            # Checking changes nothing: the page still stands on the text first loaded.
+            # Once warned of someone else's change, the admin publishes over it knowingly.
+            base = request.form.get("base", "")
     changes = changes_of(kind, name, checked) if checked is not None else None
     plans = plans_of(kind, name, checked) if checked is not None else []
     page = render_template(
@@ -93,8 +108,31 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
         plans=plans,
         no_upgrade=NO_UPGRADE,
         earlier=earlier,
+        base=base,
+        stale=stale,
     )
+    if stale:
+        return page, 409
     return (page, 400) if problems else page
+
+
+def text_hash(text: str) -> str:
+    """Return a short fingerprint of a file's text, to tell whether it changed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold a lock for this definition file, so two publishers on one machine take turns
+    between comparing the file and writing it."""
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    lock = Path(tempfile.gettempdir()) / f"formflow-editor-{digest}.lock"
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def stored_text(kind: str, name: str, version: str) -> str:

@@ -222,3 +222,11 @@ def signed_in_admin(app: Flask, email: str = EDITOR) -> FlaskClient:
     client = app.test_client()
     sign_in(client, email)
     return client
+
+
+def publish_text(client: FlaskClient, url: str, text: str) -> Any:
+    """Open a definition's editor, then publish `text` from it, as the page's form does."""
+    page = client.get(url).get_data(as_text=True)
+    base = re.search(r'name="base" value="([0-9a-f]+)"', page)
+    assert base, "the editor page carries the text it was opened on"
+    return post(client, url, {"text": text, "action": "publish", "base": base.group(1)})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tests.web.helpers import EDITOR, post, signed_in_admin
+from tests.web.helpers import EDITOR, publish_text, signed_in_admin
 
 ADMIN = EDITOR
 URL = "/admin/definitions/workflow/single_event"
@@ -25,7 +25,7 @@ def test_each_publication_is_listed_with_its_changes_and_can_be_put_back(
     assert "Open publication 1 in the editor" not in page  # it is the one in force
 
     longer = original.replace("    due: {business_days: 7}\n", "    due: {business_days: 10}\n")
-    assert post(admin, URL, {"text": longer, "action": "publish"}).status_code == 302
+    assert publish_text(admin, URL, longer).status_code == 302
     page = admin.get(f"{URL}/versions").get_data(as_text=True)
     assert "1 line added, 1 removed" in page
     assert "Publication 2: what changed since publication 1" in page
@@ -42,7 +42,7 @@ def test_each_publication_is_listed_with_its_changes_and_can_be_put_back(
     assert "business_days: 10}" in path.read_text()
     assert "Decided within 10 business days." in admin.get("/rules/single_event").text
 
-    assert post(admin, URL, {"text": original, "action": "publish"}).status_code == 302
+    assert publish_text(admin, URL, original).status_code == 302
     assert path.read_text() == original
     assert "Decided within 7 business days." in admin.get("/rules/single_event").text
     page = admin.get(f"{URL}/versions").get_data(as_text=True)

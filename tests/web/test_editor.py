@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.store.models import Definition
-from tests.web.helpers import EDITOR, make_user, post, sign_in, signed_in_admin
+from tests.web.helpers import EDITOR, make_user, post, publish_text, sign_in, signed_in_admin
 
 ADMIN = EDITOR
 
@@ -70,9 +70,7 @@ def test_a_good_text_is_written_published_and_in_force_at_once(
         "7 business days to 10 business days"
     ) in checked.text
     assert "business_days: 7}" in path.read_text()  # a check writes nothing
-    response = post(
-        client, "/admin/definitions/workflow/single_event", {"text": edited, "action": "publish"}
-    )
+    response = publish_text(client, "/admin/definitions/workflow/single_event", edited)
     assert response.status_code == 302
     assert path.read_text() == edited
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -119,3 +117,35 @@ def test_a_checked_form_is_previewed_with_its_new_question(
     assert "Seats available" in response.text
     assert "a new required question: &#39;Seats available&#39; (seats)" in response.text
     assert path.read_text() == text
+
+
+def test_publishing_over_a_colleagues_newer_publication_is_refused_until_seen(
+    editable: tuple[Flask, Path],
+) -> None:
+    app, root = editable
+    url = "/admin/definitions/workflow/single_event"
+    path = root / "workflows" / "single_event.yaml"
+    original = path.read_text()
+    first = signed_in_admin(app)
+    second = signed_in_admin(app, "sam@opi.example.gov")
+    page = first.get(url).get_data(as_text=True)
+    base = re.search(r'name="base" value="([0-9a-f]+)"', page)
+    assert base
+    # A colleague publishes a longer deadline while the first admin is still editing.
+    theirs = original.replace("    due: {business_days: 7}\n", "    due: {business_days: 10}\n")
+    assert publish_text(second, url, theirs).status_code == 302
+    mine = original.replace("title: Single-event approval", "title: Single-event approvals")
+    checked = post(first, url, {"text": mine, "action": "check", "base": base.group(1)})
+    # A check in between does not make the old page current.
+    assert f'name="base" value="{base.group(1)}"' in checked.get_data(as_text=True)
+    refused = post(first, url, {"text": mine, "action": "publish", "base": base.group(1)})
+    assert refused.status_code == 409
+    body = refused.get_data(as_text=True)
+    assert "Someone else published this file while you were editing it" in body
+    assert "title: Single-event approvals" in body  # the text is kept
+    assert path.read_text() == theirs  # the colleague's change stands
+    # Warned, the admin may publish over it: the page now stands on the newer text.
+    fresh = re.search(r'name="base" value="([0-9a-f]+)"', body)
+    assert fresh and fresh.group(1) != base.group(1)
+    again = post(first, url, {"text": mine, "action": "publish", "base": fresh.group(1)})
+    assert again.status_code == 302 and path.read_text() == mine

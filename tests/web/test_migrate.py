@@ -15,7 +15,15 @@ from engine.store import applications as ops
 from engine.store.models import Application, AuditEvent, User
 from engine.store.upgrades import UPGRADE
 from tests.conftest import make_test_app
-from tests.web.helpers import EDITOR, copy_definitions, make_user, post, sign_in, signed_in_admin
+from tests.web.helpers import (
+    EDITOR,
+    copy_definitions,
+    make_user,
+    post,
+    publish_text,
+    sign_in,
+    signed_in_admin,
+)
 
 APPLICANT = "casey@library.example.org"
 ADMIN = EDITOR
@@ -193,7 +201,7 @@ def test_the_editor_shows_the_plan_before_publishing_and_moves_on_publish(
     assert "Moves; answers given: capacity" in page
     assert _rows(app)[waiting].answers == {"title": "Coaching cycles"}  # a check moves nothing
 
-    response = post(admin, url, {"text": text, "action": "publish"})
+    response = publish_text(admin, url, text)
     assert response.status_code == 302
     page = admin.get(url).get_data(as_text=True)
     assert (
