@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.actions.context import ActionContext
+from engine.runtime.reference import reference
 from engine.spec.model import ActionSpec
 from engine.store.applicant_contact import applicant_addresses
 from engine.store.models import Organization, OutboxMessage, User
@@ -36,7 +37,7 @@ def render(
     reason_label = transition.reason_label(outcome.reason) if transition and outcome.reason else ""
     text = ctx.emails.get_template(f"emails/{template}.txt").render(
         application=app,
-        reference=f"{app.id:06d}",
+        reference=reference(app.id),
         title=app.title or ctx.workflow.title,
         workflow=ctx.workflow,
         state=state,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.actions.mailer import Attachment
 from engine.documents.certificate_pdf import MissingDetail, render_certificates
+from engine.runtime.reference import reference
 from engine.spec.layout import LayoutSpec
 from engine.store.db import Database
 from engine.store.definitions import DefinitionRegistry
@@ -32,7 +33,7 @@ def layout_for(
     )
     spec = compiled.workflow.certificates
     if spec is None or spec.layout not in layouts:
-        raise MissingDetail(f"no certificate layout for event {application_id:06d}")
+        raise MissingDetail(f"no certificate layout for event {reference(application_id)}")
     return layouts[spec.layout]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.runtime.certificate_details import attendance, event_details
 from engine.runtime.listing_items import ListedItem, listed_item, provider_answer
+from engine.runtime.reference import reference
 from engine.runtime.roster import Attendee
 from engine.spec.conditions import BusinessCalendar
 from engine.spec.model import CertificatesSpec
@@ -94,7 +95,7 @@ def issue_for(
     else:
         organization = session.get(Organization, event.application.organization_id or 0)
         number = organization.number if organization else ""
-    details = event_details(event.item, number, f"{event.application.id:06d}", today)
+    details = event_details(event.item, number, reference(event.application.id), today)
     own = {}
     for attendee in attendees:
         dates, units = attendance(event.item, attendee.attended)

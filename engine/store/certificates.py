@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.runtime.obligations import covered
+from engine.runtime.reference import reference
 from engine.runtime.roster import Attendee
 from engine.spec.model import ObligationSpec
 from engine.store.models import Application, AuditEvent, Certificate, Obligation, User
@@ -74,7 +75,7 @@ def issue(
     )
     issued = []
     for sequence, attendee in enumerate(attendees, start=(last or 0) + 1):
-        number = f"{application.id:06d}-{sequence:04d}"
+        number = f"{reference(application.id)}-{sequence:04d}"
         code = new_code()
         certificate = Certificate(
             application_id=application.id,

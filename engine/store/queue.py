@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased, defer
 
+from engine.runtime.reference import reference
 from engine.spec.model import StateSpec, TransitionSpec, WorkflowSpec
 from engine.store.definitions import DefinitionRegistry
 from engine.store.models import Application, Organization, User
@@ -61,7 +62,7 @@ class QueueRow:
     @property
     def reference(self) -> str:
         """Return the reference number staff and applicants quote, e.g. 000012."""
-        return f"{self.application.id:06d}"
+        return reference(self.application.id)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from engine.runtime.obligations import reminder_stage
+from engine.runtime.reference import reference
 from engine.spec.model import ObligationSpec, WorkflowSpec
 from engine.store.applicant_contact import applicant_addresses
 from engine.store.applications import Mail
@@ -149,7 +150,7 @@ def render(
     """Render emails/<template>.txt for one obligation; its first line is 'Subject: ...'."""
     text = mail.emails.get_template(f"emails/{template}.txt").render(
         application=application,
-        reference=f"{application.id:06d}",
+        reference=reference(application.id),
         title=application.title or workflow.title,
         workflow=workflow,
         obligation=spec.label,

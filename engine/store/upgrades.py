@@ -15,6 +15,7 @@ from sqlalchemy import and_, not_, select, update
 from sqlalchemy.orm import Session
 
 from engine.runtime.machine import Calendar
+from engine.runtime.reference import reference
 from engine.runtime.upgrade import Case, UpgradePlan, plan_upgrade
 from engine.runtime.validation import FormValidator
 from engine.spec.change_impact import Change, form_changes
@@ -54,7 +55,7 @@ class Pending:
     @property
     def reference(self) -> str:
         """Return the reference number, e.g. 000012."""
-        return f"{self.application_id:06d}"
+        return reference(self.application_id)
 
 
 @dataclass(frozen=True)

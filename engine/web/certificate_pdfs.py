@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from engine.documents.certificate_pdf import MissingDetail, render_certificates
+from engine.runtime.reference import reference
 from engine.store import certificate_batches as batches
 from engine.store import certificates as certs
 from engine.store.certificate_files import layout_for
@@ -75,7 +76,7 @@ def all_pdf(application_id: int) -> Response:
     except MissingDetail as problem:
         flash(f"No PDF was made: {problem}.", "error")
         return back(application_id)
-    return _pdf(data, f"certificates-{application_id:06d}.pdf")
+    return _pdf(data, f"certificates-{reference(application_id)}.pdf")
 
 
 @bp.post("/applications/<int:application_id>/certificates/batches")
@@ -129,4 +130,4 @@ def batch_pdf(application_id: int, batch_id: int) -> Response:
     found = _batch(application_id, batch_id)
     if found.status != batches.DONE or found.pdf is None:
         abort(404)
-    return _pdf(found.pdf, f"certificates-{application_id:06d}-batch-{batch_id}.pdf")
+    return _pdf(found.pdf, f"certificates-{reference(application_id)}-batch-{batch_id}.pdf")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from engine.runtime.certificate_details import units_text
+from engine.runtime.reference import reference
 from engine.runtime.roster import Attendee, read_csv
 from engine.store import certificate_issue as issuing
 from engine.store import certificates as certs
@@ -110,7 +111,9 @@ def template_csv(application_id: int) -> Response:
     return Response(
         "\ufeff" + CSV_HEADER,  # the mark tells spreadsheets the file is UTF-8
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="roster-{application_id:06d}.csv"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="roster-{reference(application_id)}.csv"'
+        },
     )
 
 

@@ -1,4 +1,4 @@
-"""Template filters: dates and times as Montana readers expect them."""
+"""Template filters: dates and times as Montana readers expect them, and reference numbers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from flask import Flask
 
 from engine.runtime.calendar import MOUNTAIN
+from engine.runtime.reference import reference
 from engine.store import clock
 
 
@@ -29,6 +30,7 @@ def init_filters(app: Flask) -> None:
     """Register the filters, and today's Montana date for the browser's conditions."""
     app.add_template_filter(localtime)
     app.add_template_filter(longdate)
+    app.add_template_filter(reference)
 
     @app.context_processor
     def today_in_montana() -> dict[str, str]:

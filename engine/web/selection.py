@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import request, url_for
 
+from engine.runtime.reference import reference
 from engine.web.queue_args import filter_from, query_args
 
 # One bulk action touches at most this many applications, each in its own transaction.
@@ -24,7 +25,7 @@ class Picked:
     @property
     def reference(self) -> str:
         """Return the reference number, e.g. 000012."""
-        return f"{self.application_id:06d}"
+        return reference(self.application_id)
 
 
 @dataclass(frozen=True)
