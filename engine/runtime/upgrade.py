@@ -116,9 +116,11 @@ def plan_upgrade(
         changes = form_changes(case.form, form)
     newly = {_top(c.subject) for c in changes if c.kind == "field_required"}
     missing = [_top(e.path) for e in errors if e.rule == "required" and _top(e.path) in newly]
-    if state in workflow.states and not workflow.states[state].editable:
+    target = workflow.states.get(state)
+    if target is not None and not target.editable and not target.final:
         # Past editing, nobody will be asked again: a newly required question must have
-        # an answer now. In an editable state the applicant is asked when they send it.
+        # an answer now. In an editable state the applicant is asked when they send it;
+        # in a final one nothing more is decided.
         for question in dict.fromkeys(missing):
             why_not.append(
                 f"the new required question '{_label(form, question)}' ({question}) has no "

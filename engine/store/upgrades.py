@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, not_, select, update
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from engine.store.applications import title_from
 from engine.store.clock import utcnow
 from engine.store.definitions import DefinitionRegistry
 from engine.store.models import AnswerSnapshot, Application, AuditEvent
+from engine.store.years import add_years
 
 UPGRADE = "definitions:upgrade"
 
@@ -141,7 +143,7 @@ def move(
             continue
         plan = item.plan
         now = utcnow()
-        values = {
+        values: dict[str, Any] = {
             "workflow_version": workflow_version,
             "form_version": form_version,
             "state": plan.state,
@@ -153,6 +155,11 @@ def move(
         }
         if plan.state != item.state:
             values["state_entered_at"] = now
+            if target.workflow.states[plan.state].final:
+                # Mapped into a final state: it is decided now, and its retention counts.
+                years = target.workflow.retention_years
+                values["final_at"] = now
+                values["keep_until"] = None if years is None else add_years(now, years)
         result = session.execute(
             update(Application)
             .where(

@@ -281,3 +281,23 @@ def test_a_reviewer_whose_page_was_open_during_the_move_is_told_to_reload(
     assert decided.status_code == 302
     after = _rows(app)[waiting]
     assert after.state == "denied" and after.answers["capacity"] == 30
+
+
+def test_an_application_mapped_into_a_final_state_is_decided_and_kept(
+    app: Flask, database_url: str, tmp_path: Path, under_way: tuple[int, int]
+) -> None:
+    draft, waiting = under_way
+    root = copy_definitions(tmp_path / "final")
+    _edit(
+        root / "workflows" / "single_event.yaml",
+        "\nstates:\n",
+        "\nupgrade:\n  states: {submitted: withdrawn}\n  note: Withdrawn for the new rules.\n"
+        "\nstates:\n",
+    )
+    output = _run(database_url, tmp_path, root, "definitions", "publish")
+    assert f"  {waiting:06d} (submitted → withdrawn) moved" in output
+    after = _rows(app)
+    assert after[waiting].state == "withdrawn" and after[waiting].due_on is None
+    assert after[waiting].final_at is not None and after[waiting].keep_until is not None
+    assert after[waiting].keep_until.year - after[waiting].final_at.year == 5
+    assert after[draft].state == "draft" and after[draft].final_at is None
