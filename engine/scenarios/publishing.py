@@ -15,6 +15,7 @@ from pathlib import Path
 
 from engine.runtime.machine import Calendar
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
+from engine.spec.messages import did_you_mean
 from engine.spec.yaml_source import display_name
 from engine.store import upgrades
 from engine.store.db import Database
@@ -23,6 +24,23 @@ from engine.store.definitions import DefinitionRegistry
 KINDS = ("forms", "workflows")
 # Who the scenario's publications are recorded as published by.
 PUBLISHER = "scenario"
+
+
+def folder_problem(beside: Path, name: str) -> str | None:
+    """Say what is wrong with the folder a `publish:` step names, or None if nothing is."""
+    folder = beside / name
+    if not folder.is_dir():
+        parent = folder.parent
+        # Suggest the folders next to where it was looked for, written as the step writes them.
+        known = (
+            [str(Path(name).parent / p.name) for p in parent.iterdir() if p.is_dir()]
+            if parent.is_dir()
+            else []
+        )
+        return f"there is no folder '{name}' beside this file{did_you_mean(name, known)}"
+    if not changed_files(folder):
+        return f"the folder '{name}' has no forms/*.yaml or workflows/*.yaml to publish"
+    return None
 
 
 def changed_files(folder: Path) -> list[Path]:

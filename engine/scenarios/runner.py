@@ -252,18 +252,7 @@ class _Play:
         """Publish a folder's changed files and move what can move; return why the case's
         application stays where it is (nothing: it moved). A problem stops the case."""
         folder = self.scratch.beside / name
-        message = None
-        if not folder.is_dir():
-            known = (
-                [p.name for p in folder.parent.iterdir() if p.is_dir()]
-                if folder.parent.is_dir()
-                else []
-            )
-            message = (
-                f"there is no folder '{name}' beside this file{did_you_mean(folder.name, known)}"
-            )
-        elif not publishing.changed_files(folder):
-            message = f"the folder '{name}' has no forms/*.yaml or workflows/*.yaml to publish"
+        message = publishing.folder_problem(self.scratch.beside, name)
         if message is not None:
             result.problems.append(self.source.error(path, message))
             raise _Stop()
