@@ -5,6 +5,10 @@ Each file runs on its own scratch SQLite database, made from the migrations and 
 definition files given, so a scenario never touches real data. A failure names the
 file and line of the step and says what was expected and what happened. Each result also
 lists the moves its application made, for the coverage report (engine.scenarios.coverage).
+
+A `publish:` step tries a changed version (engine.scenarios.publishing): it is in force
+for the rest of its case; the next case starts on the files under test again, though
+the scratch database keeps the publication (as it keeps every application).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from engine.runtime.calendar import BusinessCalendar
 from engine.runtime.machine import Blocked, Blocker
+from engine.scenarios import publishing
 from engine.scenarios.coverage import Move
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.messages import did_you_mean, schema_errors
@@ -89,21 +94,39 @@ def run_file(path: Path, setting: Setting) -> list[CaseResult]:
         try:
             registry = DefinitionRegistry(setting.definitions, setting.templates, db)
             registry.load_files()
-            play = _Play(source, db, registry, setting)
+            play = _Play(source, db, registry, setting, _Scratch(path.parent, Path(folder)))
             return list(play.cases())
         finally:
             db.dispose()
 
 
+@dataclass(frozen=True)
+class _Scratch:
+    """Where a file's `publish:` folders are (beside it) and where their copies go."""
+
+    beside: Path
+    folder: Path
+
+
 class _Play:
     def __init__(
-        self, source: Source, db: Database, registry: DefinitionRegistry, setting: Setting
+        self,
+        source: Source,
+        db: Database,
+        registry: DefinitionRegistry,
+        setting: Setting,
+        scratch: _Scratch,
     ) -> None:
         self.source = source
         self.data: dict[str, Any] = source.data
         self.db = db
+        # The files under test; a `publish:` step puts another registry in force for the
+        # rest of its case only (`registry`), and each case starts on these files again.
+        self.under_test = registry
         self.registry = registry
         self.setting = setting
+        self.scratch = scratch
+        self.publications = 0
         self.emails = {key: p["email"].lower() for key, p in self.data["people"].items()}
 
     def cases(self) -> Iterator[CaseResult]:
@@ -144,6 +167,9 @@ class _Play:
                 )
 
     def _case(self, case: dict[str, Any], path: JsonPath, result: CaseResult) -> None:
+        # The registry's files, not the database's latest publication, decide what a new
+        # application starts on: an earlier case may have published a trial version.
+        self.registry = self.under_test
         compiled = self.registry.latest(self.data["workflow"])
         with (
             clock.frozen_at(self._day(case["day"], (*path, "day"))),
@@ -205,14 +231,60 @@ class _Play:
         expect = step.get("expect", {})
         before = self._last_email()
         refusal = None
+        stays = None
         with clock.frozen_at(day):
-            try:
-                self._act(application_id, case, step, day)
-            except Blocked as blocked:
-                refusal = " ".join(b.message for b in blocked.blockers)
-            except ops.NotEditable:
-                refusal = "The answers cannot be changed at this stage."
-        self._check(application_id, expect, refusal, before, path, result)
+            if "publish" in step:
+                stays = self._publish(
+                    application_id, step["publish"], (*path, "publish"), day, result
+                )
+            else:
+                try:
+                    self._act(application_id, case, step, day)
+                except Blocked as blocked:
+                    refusal = _refusal(blocked)
+                except ops.NotEditable:
+                    refusal = "The answers cannot be changed at this stage."
+        self._check(application_id, expect, _Outcome(refusal, stays), before, path, result)
+
+    def _publish(
+        self, application_id: int, name: str, path: JsonPath, day: date, result: CaseResult
+    ) -> tuple[str, ...]:
+        """Publish a folder's changed files and move what can move; return why the case's
+        application stays where it is (nothing: it moved). A problem stops the case."""
+        folder = self.scratch.beside / name
+        message = publishing.folder_problem(self.scratch.beside, name)
+        if message is not None:
+            result.problems.append(self.source.error(path, message))
+            raise _Stop()
+        self.publications += 1
+        copy = self.scratch.folder / f"publish-{self.publications}"
+        setting = self.setting
+        try:
+            registry = publishing.load_changed(
+                folder, setting.definitions, setting.templates, self.db, copy
+            )
+        except DefinitionsInvalid as invalid:
+            for error in invalid.errors:
+                problem = f"the files to publish have a problem: {error}"
+                result.problems.append(self.source.error(path, problem))
+            raise _Stop() from None
+        workflow = self.data["workflow"]
+        if workflow not in registry.workflow_names():
+            message = f"the files of '{name}' have no workflow '{workflow}' any more"
+            result.problems.append(self.source.error(path, message))
+            raise _Stop()
+        self.registry = registry
+        moved = publishing.publish_and_move(self.db, registry, workflow, day, setting.calendar)
+        own = next((m for m in moved if m.pending.application_id == application_id), None)
+        if own is not None:
+            return own.why_not
+        with self.db.reading() as session:
+            application = session.get(Application, application_id)
+            assert application is not None
+            finished = application.final_at is not None
+        if finished:
+            return ("it is final, and final applications never move",)
+        return ("it is on this version already",)
 
     def _act(
         self, application_id: int, case: dict[str, Any], step: dict[str, Any], day: date
@@ -317,7 +389,7 @@ class _Play:
         self,
         application_id: int,
         expect: Mapping[str, Any],
-        refusal: str | None,
+        outcome: _Outcome,
         before: int,
         path: JsonPath,
         result: CaseResult,
@@ -325,6 +397,10 @@ class _Play:
         def problem(key: str, message: str) -> None:
             at = (*path, "expect", key) if key in expect else path
             result.problems.append(self.source.error(at, message))
+
+        refusal = outcome.refusal
+        for key, message in _upgrade_problems(expect, outcome.stays):
+            problem(key, message)
 
         if "refused" in expect:
             if refusal is None:
@@ -369,8 +445,51 @@ class _Play:
                     problem("owed", f"expected {expect['owed']} reports owed, but {len(still)} are")
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What a step did besides changing the application: a refusal's words, and, for a
+    `publish:` step, why the application stays on its version (empty: it moved)."""
+
+    refusal: str | None
+    stays: tuple[str, ...] | None
+
+
+def _upgrade_problems(
+    expect: Mapping[str, Any], stays: tuple[str, ...] | None
+) -> list[tuple[str, str]]:
+    """Judge `moved:` and `stays:` against what a publish step did; return (key, problem)."""
+    keys = [k for k in ("moved", "stays") if k in expect]
+    if not keys:
+        return []
+    if stays is None:
+        return [(keys[0], f"'{keys[0]}' is for a 'publish:' step, which this step is not")]
+    expected = expect.get("moved", False)
+    if expected and "stays" in expect:
+        return [("stays", "'stays' says why it stays, but 'moved: true' expects it to move")]
+    reasons = "; ".join(stays)
+    if expected and stays:
+        return [("moved", f"expected it to move onto the new version, but it stays: {reasons}")]
+    if not expected and not stays:
+        return [(keys[0], "expected it to stay on its version, but it moved onto the new one")]
+    if "stays" in expect and str(expect["stays"]) not in reasons:
+        return [
+            ("stays", f"expected it to stay because '{expect['stays']}', but it stays: {reasons}")
+        ]
+    return []
+
+
 class _Stop(Exception):
     """The rest of a case cannot be judged: its cause is already reported."""
+
+
+def _refusal(blocked: Blocked) -> str:
+    """Say why a step was refused, with each answer to fix, as the applicant is shown."""
+    parts = []
+    for blocker in blocked.blockers:
+        parts.append(blocker.message)
+        # The page shows each answer's problem beside it; the scenario says it after.
+        parts.extend(f"{e.path}: {e.message}" for e in blocker.errors)
+    return " ".join(parts)
 
 
 def _blocker(message: str) -> Blocker:

@@ -152,3 +152,109 @@ def test_the_coverage_report_lists_the_moves_no_case_made_and_fails(
     # Without --coverage the gap is only counted: the command passes as before.
     assert plain.exit_code == 0
     assert plain.output.endswith("1 passed, 0 failed; 3 of 5 moves made.\n")
+
+
+UPGRADE = ROOT / "tests" / "scenarios" / "single_event_upgrade.yaml"
+
+
+def _upgrade_copy(tmp_path: Path, old: str = "", new: str = "") -> tuple[Path, str]:
+    """Copy the upgrade scenario and its folders, with one piece of its text replaced."""
+    shutil.copytree(ROOT / "tests" / "scenarios" / "upgrades", tmp_path / "upgrades")
+    text = UPGRADE.read_text()
+    changed = text.replace(old, new, 1) if old else text
+    assert changed != text or not old
+    path = tmp_path / UPGRADE.name
+    path.write_text(changed)
+    return path, changed
+
+
+def _line(text: str, part: str) -> int:
+    return text[: text.index(part)].count("\n") + 1
+
+
+def test_a_publish_step_moves_a_draft_onto_the_new_version(played: _Played) -> None:
+    # The draft moved, so sending it without the new question is refused, then goes through.
+    draft = played.results(UPGRADE)[1]
+    assert draft.name.startswith("A draft moves")
+    assert draft.problems == []
+    assert [str(m) for m in draft.moves] == ["single_event: submit: draft → submitted"]
+
+
+def test_a_move_expected_where_the_application_stays_is_reported_with_the_reason(
+    app: Flask, tmp_path: Path
+) -> None:
+    path, text = _upgrade_copy(
+        tmp_path,
+        "moved: false, stays: has no answer}",
+        "moved: true}",
+    )
+    first = run_file(path, _setting(app))[0]
+    line = _line(text, "moved: true}")
+    assert [(p.line, p.message) for p in first.problems] == [
+        (
+            line,
+            "expected it to move onto the new version, but it stays: the new required "
+            "question 'Seats available' (capacity) has no answer; give one under "
+            "'upgrade: answers:'",
+        )
+    ]
+
+
+def test_a_stay_expected_where_the_application_moves_is_reported(
+    app: Flask, tmp_path: Path
+) -> None:
+    path, text = _upgrade_copy(
+        tmp_path,
+        "expect: {state: submitted, due: 2026-03-12, moved: true}",
+        "expect: {state: submitted, due: 2026-03-12, stays: seats}",
+    )
+    given = run_file(path, _setting(app))[2]
+    assert [(p.line, p.message) for p in given.problems] == [
+        (
+            _line(text, "stays: seats}"),
+            "expected it to stay on its version, but it moved onto the new one",
+        )
+    ]
+
+
+def test_a_broken_file_to_publish_is_reported_at_the_step_with_its_own_line(
+    app: Flask, tmp_path: Path
+) -> None:
+    path, text = _upgrade_copy(tmp_path)
+    broken = tmp_path / "upgrades" / "seats_required" / "workflows" / "single_event.yaml"
+    workflow = broken.read_text()
+    broken.write_text(workflow.replace("  note: Seats", "  nite: Seats"))
+    first = run_file(path, _setting(app))[0]
+    [problem] = first.problems
+    assert problem.line == _line(text, "publish: upgrades/seats_required")
+    where = f"{broken}:{_line(workflow, '  note: Seats')}:3: "
+    assert problem.message.startswith(f"the files to publish have a problem: {where}")
+    assert "nite" in problem.message
+
+
+def test_an_unknown_folder_to_publish_is_reported_with_the_folders_there(
+    app: Flask, tmp_path: Path
+) -> None:
+    path, text = _upgrade_copy(
+        tmp_path, "publish: upgrades/seats_required", "publish: upgrades/seats_requird"
+    )
+    first = run_file(path, _setting(app))[0]
+    assert [(p.line, p.message) for p in first.problems] == [
+        (
+            _line(text, "publish: upgrades/seats_requird"),
+            "there is no folder 'upgrades/seats_requird' beside this file; did you mean "
+            "'upgrades/seats_required'?",
+        )
+    ]
+
+
+def test_moved_on_a_step_that_publishes_nothing_is_reported(app: Flask, tmp_path: Path) -> None:
+    path, text = _upgrade_copy(
+        tmp_path,
+        "expect: {state: submitted, due: 2026-03-12}}",
+        "expect: {state: submitted, moved: true}}",
+    )
+    first = run_file(path, _setting(app))[0]
+    assert [p.message for p in first.problems] == [
+        "'moved' is for a 'publish:' step, which this step is not"
+    ]
