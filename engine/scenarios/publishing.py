@@ -4,7 +4,9 @@ own on the scenario's scratch database, published there, and the applications un
 moved onto them as `upgrade:` says (engine.store.upgrades).
 
 The folder holds only what changes, in forms/ and workflows/ sub-folders; a file there
-replaces the file of the same name under test, and every other file stays as it is.
+replaces the file of the same name under test, and every other file stays as it is. A
+step may name several folders: each one's files replace those before it, so two trials
+can share a changed form and differ in their workflow.
 """
 
 from __future__ import annotations
@@ -49,9 +51,9 @@ def changed_files(folder: Path) -> list[Path]:
 
 
 def load_changed(
-    folder: Path, setting_root: Path, templates: Path, db: Database, copy: Path
+    folders: list[Path], setting_root: Path, templates: Path, db: Database, copy: Path
 ) -> DefinitionRegistry:
-    """Load the files under test with the folder's files in their place, in a new registry
+    """Load the files under test with the folders' files in their place, in a new registry
     on the same database; the merged files are written under `copy`, which must outlive it.
 
     Raise DefinitionsInvalid naming the real files (the folder's, or those under test).
@@ -59,11 +61,11 @@ def load_changed(
     origin: dict[str, str] = {}
     for kind in KINDS:
         (copy / kind).mkdir(parents=True)
-        # The folder's files go in last, so each replaces the one of its name.
-        for source in [
-            *sorted((setting_root / kind).glob("*.yaml")),
-            *sorted((folder / kind).glob("*.yaml")),
-        ]:
+        # The folders' files go in last, in order, so each replaces the one of its name.
+        sources = sorted((setting_root / kind).glob("*.yaml"))
+        for folder in folders:
+            sources += sorted((folder / kind).glob("*.yaml"))
+        for source in sources:
             target = copy / kind / source.name
             shutil.copyfile(source, target)
             origin[display_name(target)] = display_name(source)

@@ -247,21 +247,34 @@ class _Play:
         self._check(application_id, expect, _Outcome(refusal, stays), before, path, result)
 
     def _publish(
-        self, application_id: int, name: str, path: JsonPath, day: date, result: CaseResult
+        self,
+        application_id: int,
+        named: str | list[str],
+        path: JsonPath,
+        day: date,
+        result: CaseResult,
     ) -> tuple[str, ...]:
-        """Publish a folder's changed files and move what can move; return why the case's
-        application stays where it is (nothing: it moved). A problem stops the case."""
-        folder = self.scratch.beside / name
-        message = publishing.folder_problem(self.scratch.beside, name)
-        if message is not None:
-            result.problems.append(self.source.error(path, message))
-            raise _Stop()
+        """Publish the changed files of a folder (or of several, in order) and move what can
+        move; return why the case's application stays where it is (nothing: it moved). A
+        problem stops the case."""
+        names = [named] if isinstance(named, str) else named
+        for i, name in enumerate(names):
+            message = publishing.folder_problem(self.scratch.beside, name)
+            if message is not None:
+                at = path if isinstance(named, str) else (*path, i)
+                result.problems.append(self.source.error(at, message))
+                raise _Stop()
+        name = ", ".join(names)
         self.publications += 1
         copy = self.scratch.folder / f"publish-{self.publications}"
         setting = self.setting
         try:
             registry = publishing.load_changed(
-                folder, setting.definitions, setting.templates, self.db, copy
+                [self.scratch.beside / n for n in names],
+                setting.definitions,
+                setting.templates,
+                self.db,
+                copy,
             )
         except DefinitionsInvalid as invalid:
             for error in invalid.errors:

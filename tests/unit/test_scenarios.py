@@ -4,6 +4,7 @@ shipped workflow; and a wrong expectation is caught, named at its line."""
 
 from __future__ import annotations
 
+import difflib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -258,3 +259,21 @@ def test_moved_on_a_step_that_publishes_nothing_is_reported(app: Flask, tmp_path
     assert [p.message for p in first.problems] == [
         "'moved' is for a 'publish:' step, which this step is not"
     ]
+
+
+CHANGES = sorted((ROOT / "tests" / "scenarios" / "upgrades").glob("*/*/*.yaml"))
+
+
+@pytest.mark.parametrize("changed", CHANGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_folder_of_changes_only_adds_lines_to_the_shipped_file(changed: Path) -> None:
+    # A trial copy that dropped or altered a line would undo, unseen, whatever the shipped
+    # file gained since the copy was made; additions are the change being tried.
+    shipped = ROOT / changed.parent.name / changed.name
+    assert shipped.is_file(), f"{changed.name} replaces no shipped file"
+    diff = difflib.ndiff(shipped.read_text().splitlines(), changed.read_text().splitlines())
+    lost = [line[2:] for line in diff if line.startswith("- ")]
+    assert lost == [], f"{changed.relative_to(ROOT)} drops or changes shipped lines: {lost}"
+
+
+def test_there_are_folders_of_changes_to_check() -> None:
+    assert len(CHANGES) == 3
