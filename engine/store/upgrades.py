@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, not_, select, update
+from sqlalchemy import ColumnElement, and_, func, not_, select, update
 from sqlalchemy.orm import Session
 
 from engine.runtime.machine import Calendar
@@ -81,22 +81,12 @@ def pending(
     target: Target,
     today: date,
     calendar: Calendar,
+    limit: int | None = None,
 ) -> list[Pending]:
-    """Return every application under way on another version than the target, planned."""
-    workflow_version, form_version = target.versions
+    """Return the applications under way on another version than the target, planned:
+    every one, or the first `limit` (by reference number)."""
     rows = session.scalars(
-        select(Application)
-        .where(
-            Application.workflow == target.workflow.name,
-            Application.final_at.is_(None),
-            not_(
-                and_(
-                    Application.workflow_version == workflow_version,
-                    Application.form_version == form_version,
-                )
-            ),
-        )
-        .order_by(Application.id)
+        select(Application).where(*_elsewhere(target)).order_by(Application.id).limit(limit)
     ).all()
     found = []
     # Applications on the same versions share what the new form changes for them.
@@ -120,6 +110,29 @@ def pending(
             )
         )
     return found
+
+
+def count_pending(session: Session, target: Target) -> int:
+    """Count the applications under way on another version than the target."""
+    return int(
+        session.scalar(select(func.count()).select_from(Application).where(*_elsewhere(target)))
+        or 0
+    )
+
+
+def _elsewhere(target: Target) -> tuple[ColumnElement[bool], ...]:
+    """Return the conditions for an application under way on another version."""
+    workflow_version, form_version = target.versions
+    return (
+        Application.workflow == target.workflow.name,
+        Application.final_at.is_(None),
+        not_(
+            and_(
+                Application.workflow_version == workflow_version,
+                Application.form_version == form_version,
+            )
+        ),
+    )
 
 
 def move(

@@ -259,10 +259,11 @@ def _move_under_way() -> None:
 
 
 def plans_of(
-    kind: str, name: str, checked: Definitions
-) -> list[tuple[str, list[upgrades.Pending]]]:
+    kind: str, name: str, checked: Definitions, limit: int | None = None
+) -> list[tuple[str, list[upgrades.Pending], int]]:
     """Return, for each workflow the checked text touches, the applications under way on
-    another version and what publishing would do with them."""
+    another version (all, or the first `limit`), what publishing would do with them, and
+    how many there are in all."""
     svc = services()
     touched = [
         spec
@@ -273,9 +274,12 @@ def plans_of(
     with svc.db.reading() as session:
         for spec in touched:
             target = upgrades.Target(spec, FormValidator(checked.forms[spec.form]))
-            items = upgrades.pending(session, svc.registry, target, today(), svc.calendar)
+            items = upgrades.pending(
+                session, svc.registry, target, today(), svc.calendar, limit=limit
+            )
             if items:
-                found.append((spec.title, items))
+                total = len(items) if limit is None else upgrades.count_pending(session, target)
+                found.append((spec.title, items, total))
     return found
 
 

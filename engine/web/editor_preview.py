@@ -6,7 +6,7 @@ It only reads: nothing is written to a file or published, whatever the text says
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from engine.runtime.upgrade import NO_UPGRADE
 from engine.web.editor import (
@@ -23,6 +23,9 @@ bp = Blueprint("editor_preview", __name__, url_prefix="/admin/definitions")
 # The largest definition file is a few kilobytes; anything much bigger is no edit of one,
 # and checking it would only keep a worker busy.
 MAX_TEXT = 200_000
+# Applications planned per workflow as one types (each costs a validation of its
+# answers), unless EDITOR_LIVE_PLANS says otherwise; the Check button plans them all.
+LIVE_PLANS = 100
 
 
 @bp.post("/<kind>/<name>/preview")
@@ -41,8 +44,12 @@ def preview(kind: str, name: str) -> tuple[str, int, dict[str, str]]:
         problems=problems,
         preview=preview_of(kind, name, checked),
         changes=changes_of(kind, name, checked) if checked is not None else None,
-        plans=plans_of(kind, name, checked) if checked is not None else [],
+        plans=plans_of(kind, name, checked, _live_plans()) if checked is not None else [],
         no_upgrade=NO_UPGRADE,
     )
     # A fragment of one moment's text: never worth keeping.
     return fragment, 200, {"Cache-Control": "no-store"}
+
+
+def _live_plans() -> int:
+    return int(current_app.config.get("EDITOR_LIVE_PLANS", LIVE_PLANS))

@@ -48,7 +48,7 @@ def workflow(name: str) -> str:
         spec=compiled.workflow,
         form=compiled.form,
         diagram=diagram,
-        plans=[(compiled.workflow.title, items)] if items else [],
+        plans=[(compiled.workflow.title, items, len(items))] if items else [],
         no_upgrade=NO_UPGRADE,
         when="Now",
     )

@@ -118,3 +118,25 @@ def test_the_page_holds_the_preview_region_its_script_updates(
     assert f'data-preview-url="{WORKFLOW}/preview"' in page
     assert 'src="/static/js/definition_editor.js"' in page
     assert '<p class="app-live-status" id="preview-status" role="status"></p>' in page
+
+
+def test_as_one_types_only_the_first_applications_under_way_are_planned(
+    editable: tuple[Flask, Path],
+) -> None:
+    app, root = editable
+    app.config["EDITOR_LIVE_PLANS"] = 1
+    admin = signed_in_admin(app)
+    make_user(app, "casey@library.example.org")
+    applicant = app.test_client()
+    sign_in(applicant, "casey@library.example.org")
+    for _ in range(2):
+        assert post(applicant, "/apply/single_event", {}).status_code == 302  # two drafts
+    text = (root / "workflows" / "single_event.yaml").read_text()
+    changed = text.replace("\nstates:\n", "\nupgrade: {}\n\nstates:\n", 1)
+    live = post(admin, WORKFLOW + "/preview", {"text": changed}).get_data(as_text=True)
+    assert "The first 1 of 2 applications under way on another version are planned" in live
+    assert live.count("Moves") == 1
+    # Check plans them all.
+    page = post(admin, WORKFLOW, {"text": changed, "action": "check"}).get_data(as_text=True)
+    assert "The first 1 of 2" not in page
+    assert "On publishing, 2 of 2 applications under way on another version move" in page
