@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from private_database import postgres_url  # noqa: E402
+from provider import big_sky  # noqa: E402
 
 from engine.runtime.calendar import montana  # noqa: E402
 from engine.runtime.roster import Attendee, check_rows  # noqa: E402
@@ -44,11 +45,10 @@ from engine.store import applications as ops  # noqa: E402
 from engine.store import certificate_batches as batches  # noqa: E402
 from engine.store import certificate_issue as issuing  # noqa: E402
 from engine.store import clock  # noqa: E402
-from engine.store import organizations as orgs  # noqa: E402
 from engine.store.db import Database  # noqa: E402
 from engine.store.definitions import DefinitionRegistry  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
-from engine.store.models import Application, Certificate, CertificateBatch, User  # noqa: E402
+from engine.store.models import Application, Certificate, CertificateBatch  # noqa: E402
 from tests.unit.samples import EVENT_ANSWERS  # noqa: E402
 
 LISTED = date(2027, 3, 1)
@@ -70,11 +70,7 @@ def listed_event(db: Database, registry: DefinitionRegistry, mail: ops.Mail) -> 
     compiled = registry.latest("event_report")
     with clock.frozen_at(LISTED), db.transaction() as session:
         registry.publish(session)
-        owner = User(email="jordan@bigsky.example.org", name="Jordan Rivers", password_hash="!")
-        session.add(owner)
-        session.flush()
-        provider = orgs.create_organization(session, name="Big Sky Teacher Academy")
-        orgs.invite(session, provider, name=owner.name, email=owner.email, role=orgs.MANAGER)
+        owner, provider = big_sky(session)
         application = ops.start(session, compiled, owner, provider.id)
         ops.save_answers(session, application, compiled, EVENT_ANSWERS)
         ops.fire(

@@ -30,10 +30,11 @@ from sqlalchemy import select, update
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from provider import big_sky  # noqa: E402
+
 from engine.runtime.listing_search import ListingQuery, search  # noqa: E402
 from engine.store import applications as ops  # noqa: E402
 from engine.store import clock  # noqa: E402
-from engine.store import organizations as orgs  # noqa: E402
 from engine.store.db import Database  # noqa: E402
 from engine.store.definitions import DefinitionRegistry  # noqa: E402
 from engine.store.listings import listed_items  # noqa: E402
@@ -59,12 +60,10 @@ def populate(db: Database, registry: DefinitionRegistry, events: int) -> int:
     registration = registry.latest("provider_registration")
     with clock.frozen_at(date(2027, 3, 1)), db.transaction() as session:
         registry.publish(session)
-        owner = User(email="jordan@bigsky.example.org", name="Jordan Rivers", password_hash="!")
+        owner, provider = big_sky(session)
         reviewer = User(email="riley@opi.example.gov", name="Riley", password_hash="!")
-        session.add_all([owner, reviewer])
+        session.add(reviewer)
         session.flush()
-        provider = orgs.create_organization(session, name="Big Sky Teacher Academy")
-        orgs.invite(session, provider, name=owner.name, email=owner.email, role=orgs.MANAGER)
         for n in range(events):
             application = ops.start(session, compiled, owner, provider.id)
             title = f"{WORDS[n % len(WORDS)]} coaching cycles, part {n}"

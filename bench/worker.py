@@ -36,16 +36,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from private_database import postgres_url  # noqa: E402
+from provider import big_sky  # noqa: E402
 
 from engine.runtime.calendar import montana  # noqa: E402
 from engine.store import applications as ops  # noqa: E402
 from engine.store import clock  # noqa: E402
-from engine.store import organizations as orgs  # noqa: E402
 from engine.store.automatic import fire_automatic  # noqa: E402
 from engine.store.db import Database  # noqa: E402
 from engine.store.definitions import DefinitionRegistry  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
-from engine.store.models import Application, Obligation, OutboxMessage, User  # noqa: E402
+from engine.store.models import Application, Obligation, OutboxMessage  # noqa: E402
 from engine.store.reminders import send_reminders  # noqa: E402
 from tests.unit.samples import EVENT_ANSWERS  # noqa: E402
 
@@ -69,11 +69,7 @@ def populate(db: Database, registry: DefinitionRegistry, mail: ops.Mail, events:
     calendar = montana()
     with clock.frozen_at(LISTED), db.transaction() as session:
         registry.publish(session)
-        owner = User(email="jordan@bigsky.example.org", name="Jordan Rivers", password_hash="!")
-        session.add(owner)
-        session.flush()
-        provider = orgs.create_organization(session, name="Big Sky Teacher Academy")
-        orgs.invite(session, provider, name=owner.name, email=owner.email, role=orgs.MANAGER)
+        owner, provider = big_sky(session)
         for _ in range(events):
             application = ops.start(session, compiled, owner, provider.id)
             ops.save_answers(session, application, compiled, ANSWERS)

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.runtime.obligations import covered
@@ -124,12 +124,32 @@ def for_application(session: Session, application_id: int) -> list[Certificate]:
     )
 
 
+def _valid_of(application_id: int) -> tuple[ColumnElement[bool], ...]:
+    """Return the conditions for an event's certificates that are not revoked."""
+    return (Certificate.application_id == application_id, Certificate.revoked_at.is_(None))
+
+
 def valid(session: Session, application_id: int) -> list[Certificate]:
     """Return an event's certificates that are not revoked, in the order they were issued."""
     return list(
         session.scalars(
+            select(Certificate).where(*_valid_of(application_id)).order_by(Certificate.sequence)
+        )
+    )
+
+
+def count_valid(session: Session, application_id: int) -> int:
+    """Return how many of an event's certificates are not revoked."""
+    count = select(func.count(Certificate.id)).where(*_valid_of(application_id))
+    return int(session.scalar(count) or 0)
+
+
+def not_emailed(session: Session, application_id: int) -> list[Certificate]:
+    """Return an event's valid certificates never emailed yet, in the order issued."""
+    return list(
+        session.scalars(
             select(Certificate)
-            .where(Certificate.application_id == application_id, Certificate.revoked_at.is_(None))
+            .where(*_valid_of(application_id), Certificate.emailed_at.is_(None))
             .order_by(Certificate.sequence)
         )
     )
@@ -137,13 +157,7 @@ def valid(session: Session, application_id: int) -> list[Certificate]:
 
 def _attended_of_valid(session: Session, application_id: int) -> list[list[str]]:
     """Return the dates attended of each valid certificate of an event."""
-    return list(
-        session.scalars(
-            select(Certificate.attended).where(
-                Certificate.application_id == application_id, Certificate.revoked_at.is_(None)
-            )
-        )
-    )
+    return list(session.scalars(select(Certificate.attended).where(*_valid_of(application_id))))
 
 
 def issued_per_date(session: Session, application_id: int) -> Counter[str]:

@@ -68,10 +68,7 @@ class DefinitionRegistry:
         forms, workflows = self.paths()
         loaded = load_definitions(forms, workflows, self.template_dir)
         self.current = loaded
-        for form in loaded.forms.values():
-            self._forms[(form.name, form.version)] = form
-        for workflow in loaded.workflows.values():
-            self._workflows[(workflow.name, workflow.version)] = workflow
+        self._remember(loaded)
         return loaded
 
     def publish(
@@ -166,11 +163,15 @@ class DefinitionRegistry:
             )
             return False
         self.current = loaded
+        self._remember(loaded)
+        return True
+
+    def _remember(self, loaded: Definitions) -> None:
+        """Keep every version just loaded, so it is compiled and looked up once."""
         for form in loaded.forms.values():
             self._forms[(form.name, form.version)] = form
-        for workflow in loaded.workflows.values():
-            self._workflows[(workflow.name, workflow.version)] = workflow
-        return True
+        for spec in loaded.workflows.values():
+            self._workflows[(spec.name, spec.version)] = spec
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -236,10 +237,7 @@ class DefinitionRegistry:
                 if f.name not in pinned
             ]
         loaded = load_texts(texts, self.template_dir)
-        for form in loaded.forms.values():
-            self._forms[(form.name, form.version)] = form
-        for spec in loaded.workflows.values():
-            self._workflows[(spec.name, spec.version)] = spec
+        self._remember(loaded)
 
     def form(self, name: str, version: str | None = None) -> tuple[FormSpec, FormValidator]:
         """Return a form (the current version, or a stored one) and its validator."""
@@ -267,8 +265,7 @@ class DefinitionRegistry:
             raise KeyError((name, version))
         text = (f"{row.path or name} (version {version})", row.source)
         loaded = load_texts([text], self.template_dir)
-        for form in loaded.forms.values():
-            self._forms[(form.name, form.version)] = form
+        self._remember(loaded)
 
     def validators_for(self, compiled: Compiled) -> dict[str, FormValidator]:
         """Return the validators of every form a workflow's transitions name."""

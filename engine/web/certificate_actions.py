@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, render_template, request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -79,15 +78,7 @@ def email(application_id: int) -> Response:
         application, compiled, event = load_event(session, application_id)
         if not may_act(session, application, compiled):
             abort(403)
-        unsent = session.scalars(
-            select(Certificate)
-            .where(
-                Certificate.application_id == application_id,
-                Certificate.revoked_at.is_(None),
-                Certificate.emailed_at.is_(None),
-            )
-            .order_by(Certificate.sequence)
-        ).all()
+        unsent = certs.not_emailed(session, application_id)
         for certificate in unsent:
             _write_email(session, certificate, now)
         count = len(unsent)

@@ -7,11 +7,11 @@ the event as it is now.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from engine.documents.certificate_pdf import MissingDetail, render_certificates
 from engine.runtime.reference import reference
+from engine.spec.layout import LayoutSpec
 from engine.store import certificate_batches as batches
 from engine.store import certificates as certs
 from engine.store.certificate_files import layout_for
@@ -32,6 +32,18 @@ def _pdf(data: bytes, filename: str) -> Response:
     )
 
 
+def _drawn(
+    application_id: int, layout: LayoutSpec, rows: list[dict[str, str]], filename: str
+) -> Response:
+    """Draw certificates now and send the PDF; or go back saying which detail is missing."""
+    try:
+        data = render_certificates(layout, rows, services().static_dir)
+    except MissingDetail as problem:
+        flash(f"No PDF was made: {problem}.", "error")
+        return back(application_id)
+    return _pdf(data, filename)
+
+
 @bp.get("/applications/<int:application_id>/certificates/<int:certificate_id>.pdf")
 @role_required("applicant", "reviewer", "admin")
 def one(application_id: int, certificate_id: int) -> Response:
@@ -49,12 +61,7 @@ def one(application_id: int, certificate_id: int) -> Response:
         layout = layout_for(session, svc.registry, svc.layouts, application_id)
         details = dict(certificate.details)
         number = certificate.number
-    try:
-        data = render_certificates(layout, [details], svc.static_dir)
-    except MissingDetail as problem:
-        flash(f"No PDF was made: {problem}.", "error")
-        return back(application_id)
-    return _pdf(data, f"certificate-{number}.pdf")
+    return _drawn(application_id, layout, [details], f"certificate-{number}.pdf")
 
 
 @bp.get("/applications/<int:application_id>/certificates/all.pdf")
@@ -71,12 +78,7 @@ def all_pdf(application_id: int) -> Response:
     if len(rows) > DIRECT_PDF_LIMIT:
         flash("There are too many certificates for one download; make the PDF below.", "info")
         return back(application_id)
-    try:
-        data = render_certificates(layout, rows, svc.static_dir)
-    except MissingDetail as problem:
-        flash(f"No PDF was made: {problem}.", "error")
-        return back(application_id)
-    return _pdf(data, f"certificates-{reference(application_id)}.pdf")
+    return _drawn(application_id, layout, rows, f"certificates-{reference(application_id)}.pdf")
 
 
 @bp.post("/applications/<int:application_id>/certificates/batches")
@@ -85,12 +87,7 @@ def request_batch(application_id: int) -> Response:
     """Ask the worker for one PDF of every valid certificate; show its progress page."""
     with services().db.transaction() as session:
         application, _, _ = load_event(session, application_id)
-        valid = session.scalar(
-            select(func.count(Certificate.id)).where(
-                Certificate.application_id == application_id, Certificate.revoked_at.is_(None)
-            )
-        )
-        if not valid:
+        if not certs.count_valid(session, application_id):
             flash("There is no valid certificate to print.", "error")
             return back(application_id)
         batch_id = batches.request_batch(session, application, db_user(session)).id

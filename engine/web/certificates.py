@@ -70,12 +70,9 @@ def issue_rows(application_id: int) -> str | Response | tuple[str, int]:
     rows = roster_form.read_rows(request.form)
     if request.form.get("action") == "more":
         return _render(application_id, roster_form.more_rows(rows), [])
-    with services().db.reading() as session:
-        application, compiled, event = load_event(session, application_id)
-        if not may_act(session, application, compiled):
-            abort(403)
-    if not event.open:
-        return _closed(application_id, compiled, application)
+    event = _issuing_event(application_id)
+    if isinstance(event, Response):
+        return event
     attendees, summary = roster_form.check(rows, event)
     if summary:
         return _render(application_id, rows, summary), 400
@@ -86,12 +83,9 @@ def issue_rows(application_id: int) -> str | Response | tuple[str, int]:
 @role_required("applicant", "reviewer", "admin")
 def upload(application_id: int) -> str | Response | tuple[str, int]:
     """Issue certificates to every attendee of a CSV file, or to none and list its problems."""
-    with services().db.reading() as session:
-        application, compiled, event = load_event(session, application_id)
-        if not may_act(session, application, compiled):
-            abort(403)
-    if not event.open:
-        return _closed(application_id, compiled, application)
+    event = _issuing_event(application_id)
+    if isinstance(event, Response):
+        return event
     text, problem = _uploaded_text()
     if problem:
         return _render(application_id, roster_form.blank_rows(), [], [problem]), 400
@@ -117,11 +111,18 @@ def template_csv(application_id: int) -> Response:
     )
 
 
-def _closed(application_id: int, compiled: Compiled, application: Application) -> Response:
-    """Go back saying that certificates cannot be issued in the event's state."""
-    label = compiled.workflow.states[application.state].label
-    flash(f"Certificates cannot be issued while the event is: {label}.", "error")
-    return back(application_id)
+def _issuing_event(application_id: int) -> EventForCertificates | Response:
+    """Return the event whose certificates this person may issue now; or, when its state
+    allows none, the way back saying so (403 for someone who may not act on it)."""
+    with services().db.reading() as session:
+        application, compiled, event = load_event(session, application_id)
+        if not may_act(session, application, compiled):
+            abort(403)
+    if not event.open:
+        label = compiled.workflow.states[application.state].label
+        flash(f"Certificates cannot be issued while the event is: {label}.", "error")
+        return back(application_id)
+    return event
 
 
 def _uploaded_text() -> tuple[str, str]:

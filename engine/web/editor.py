@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -37,6 +38,7 @@ from engine.web.cases import today
 from engine.web.form_view import page_fields
 from engine.web.security import role_required
 from engine.web.services import services
+from engine.web.workflows_admin import move_under_way
 
 bp = Blueprint("editor", __name__, url_prefix="/admin/definitions")
 KINDS = {"form": "forms", "workflow": "workflows"}
@@ -81,8 +83,7 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
     checked: Definitions | None = None
     stale = False
     if request.method == "POST":
-        # Browsers send text areas with CRLF line ends; the file keeps LF.
-        text = request.form.get("text", "").replace("\r\n", "\n")
+        text = posted_text()
         problems, elsewhere, checked = check_text(path, text)
         if not problems and not elsewhere and request.form.get("action") == "publish":
             with _file_lock(path):
@@ -94,8 +95,6 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
             # Checking changes nothing: the page still stands on the text first loaded.
             # Once warned of someone else's change, the admin publishes over it knowingly.
             base = request.form.get("base", "")
-    changes = changes_of(kind, name, checked) if checked is not None else None
-    plans = plans_of(kind, name, checked) if checked is not None else []
     page = render_template(
         "admin/definition.html",
         kind=kind,
@@ -103,10 +102,7 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
         path=_shown(path),
         text=text,
         problems=problems,
-        preview=preview_of(kind, name, checked),
-        changes=changes,
-        plans=plans,
-        no_upgrade=NO_UPGRADE,
+        **beside_text(kind, name, checked),
         earlier=earlier,
         base=base,
         stale=stale,
@@ -114,6 +110,26 @@ def edit(kind: str, name: str) -> str | Response | tuple[str, int]:
     if stale:
         return page, 409
     return (page, 400) if problems else page
+
+
+def posted_text() -> str:
+    """Return the text sent from the editor's box, with the file's LF line ends."""
+    # Browsers send text areas with CRLF line ends.
+    return request.form.get("text", "").replace("\r\n", "\n")
+
+
+def beside_text(
+    kind: str, name: str, checked: Definitions | None, limit: int | None = None
+) -> dict[str, Any]:
+    """Return what is shown beside the text: the preview and, for a text checked good,
+    what it changes and what publishing does with applications under way (planning all
+    of them, or the first `limit` per workflow)."""
+    return {
+        "preview": _preview_of(kind, name, checked),
+        "changes": _changes_of(kind, name, checked) if checked is not None else None,
+        "plans": _plans_of(kind, name, checked, limit) if checked is not None else [],
+        "no_upgrade": NO_UPGRADE,
+    }
 
 
 def text_hash(text: str) -> str:
@@ -236,29 +252,13 @@ def _publish(kind: str, name: str, path: Path, text: str) -> Response:
 def _move_under_way() -> None:
     """Move the applications of every workflow declaring `upgrade:` onto its version in
     force, as `flask definitions publish` does; say what moved and what stays."""
-    svc = services()
-    for workflow in svc.registry.workflow_names():
-        target = upgrades.in_force(svc.registry, workflow)
-        if target.workflow.upgrade is None:
-            continue
-        with svc.db.transaction() as session:
-            results = upgrades.move(
-                session, svc.registry, target, current_user.id, today(), svc.calendar
-            )
-        if not results:
-            continue
-        moved = sum(r.moved for r in results)
-        flash(
-            f"{target.workflow.title}: {moved} of {len(results)} applications under way "
-            "moved onto the version in force.",
-            "success" if moved == len(results) else "warning",
-        )
-        for r in results:
-            if not r.moved:
-                flash(f"{r.pending.reference} stays: {'; '.join(r.why_not)}", "warning")
+    registry = services().registry
+    for workflow in registry.workflow_names():
+        if registry.latest(workflow).workflow.upgrade is not None:
+            move_under_way(workflow, titled=True)
 
 
-def plans_of(
+def _plans_of(
     kind: str, name: str, checked: Definitions, limit: int | None = None
 ) -> list[tuple[str, list[upgrades.Pending], int]]:
     """Return, for each workflow the checked text touches, the applications under way on
@@ -283,7 +283,7 @@ def plans_of(
     return found
 
 
-def changes_of(kind: str, name: str, checked: Definitions) -> list[Change]:
+def _changes_of(kind: str, name: str, checked: Definitions) -> list[Change]:
     """Return what the checked text changes against the version in force."""
     registry = services().registry
     if kind == "workflow":
@@ -291,7 +291,7 @@ def changes_of(kind: str, name: str, checked: Definitions) -> list[Change]:
     return form_changes(registry.form(name)[0], checked.forms[name])
 
 
-def preview_of(kind: str, name: str, checked: Definitions | None) -> dict[str, object]:
+def _preview_of(kind: str, name: str, checked: Definitions | None) -> dict[str, object]:
     """Return what the page shows beside the text: the diagram, or the form's pages, of
     the text just checked, or else of the version in force."""
     registry = services().registry

@@ -6,16 +6,14 @@ It only reads: nothing is written to a file or published, whatever the text says
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 
-from engine.runtime.upgrade import NO_UPGRADE
 from engine.web.editor import (
-    changes_of,
+    beside_text,
     check_text,
     definition_file,
     elsewhere_problems,
-    plans_of,
-    preview_of,
+    posted_text,
 )
 from engine.web.security import role_required
 
@@ -33,7 +31,7 @@ LIVE_PLANS = 100
 def preview(kind: str, name: str) -> tuple[str, int, dict[str, str]]:
     """Check the text sent and answer with the preview fragment; never write or publish."""
     path = definition_file(kind, name)
-    text = request.form.get("text", "").replace("\r\n", "\n")
+    text = posted_text()
     if len(text) > MAX_TEXT:
         abort(413)
     problems, elsewhere, checked = check_text(path, text)
@@ -42,10 +40,7 @@ def preview(kind: str, name: str) -> tuple[str, int, dict[str, str]]:
         "admin/_definition_preview.html",
         live=True,
         problems=problems,
-        preview=preview_of(kind, name, checked),
-        changes=changes_of(kind, name, checked) if checked is not None else None,
-        plans=plans_of(kind, name, checked, _live_plans()) if checked is not None else [],
-        no_upgrade=NO_UPGRADE,
+        **beside_text(kind, name, checked, _live_plans()),
     )
     # A fragment of one moment's text: never worth keeping.
     return fragment, 200, {"Cache-Control": "no-store"}

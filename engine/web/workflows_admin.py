@@ -61,17 +61,27 @@ def upgrade(name: str) -> Response:
     svc = services()
     if name not in svc.registry.workflow_names():
         abort(404)
-    target = upgrades.in_force(svc.registry, name)
+    move_under_way(name)
+    return redirect(url_for("workflows_admin.workflow", name=name))
+
+
+def move_under_way(workflow: str, titled: bool = False) -> None:
+    """Move a workflow's applications under way onto its version in force, as the signed-in
+    administrator; say what moved and what stays (`titled`: name the workflow first)."""
+    svc = services()
+    target = upgrades.in_force(svc.registry, workflow)
     with svc.db.transaction() as session:
         results = upgrades.move(
             session, svc.registry, target, current_user.id, today(), svc.calendar
         )
+    if not results:
+        return
     moved = sum(r.moved for r in results)
     flash(
-        f"{moved} of {len(results)} applications under way moved onto the version in force.",
+        f"{target.workflow.title + ': ' if titled else ''}{moved} of {len(results)} "
+        "applications under way moved onto the version in force.",
         "success" if moved == len(results) else "warning",
     )
     for r in results:
         if not r.moved:
             flash(f"{r.pending.reference} stays: {'; '.join(r.why_not)}", "warning")
-    return redirect(url_for("workflows_admin.workflow", name=name))

@@ -20,6 +20,7 @@ from tests.conftest import make_test_app
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = scenario_files([ROOT / "tests" / "scenarios"])
+SINGLE_EVENT = ROOT / "tests" / "scenarios" / "single_event.yaml"
 
 
 def _setting(app: Flask) -> Setting:
@@ -83,16 +84,14 @@ def test_a_case_records_the_moves_its_application_made(played: _Played) -> None:
 
 
 def test_a_wrong_expectation_is_reported_at_its_line(app: Flask, tmp_path: Path) -> None:
-    text = (ROOT / "tests" / "scenarios" / "single_event.yaml").read_text()
-    wrong = text.replace(
+    path, wrong = _copy(
+        tmp_path,
+        SINGLE_EVENT,
         "expect: {state: submitted, due: 2026-03-17, emails: [single_event_received]}",
         "expect: {state: approved, due: 2026-03-18, emails: [single_event_received]}",
     )
-    assert wrong != text
-    path = tmp_path / "single_event.yaml"
-    path.write_text(wrong)
     first: CaseResult = run_file(path, _setting(app))[0]
-    line = wrong[: wrong.index("state: approved, due: 2026-03-18")].count("\n") + 1
+    line = _line(wrong, "state: approved, due: 2026-03-18")
     assert [(p.line, p.message) for p in first.problems] == [
         (line, "expected the state 'approved', but it is 'submitted'"),
         (line, "expected the decision due 2026-03-18, but it is 2026-03-17"),
@@ -102,14 +101,12 @@ def test_a_wrong_expectation_is_reported_at_its_line(app: Flask, tmp_path: Path)
 def test_a_step_expected_refused_that_goes_through_and_wrong_emails_are_caught(
     app: Flask, tmp_path: Path
 ) -> None:
-    text = (ROOT / "tests" / "scenarios" / "single_event.yaml").read_text()
-    wrong = text.replace(
+    path, _ = _copy(
+        tmp_path,
+        SINGLE_EVENT,
         "expect: {state: denied, emails: [single_event_denied], owed: 0}",
         "expect: {refused: Not allowed, emails: [single_event_approved]}",
     )
-    assert wrong != text
-    path = tmp_path / "single_event.yaml"
-    path.write_text(wrong)
     denial = next(r for r in run_file(path, _setting(app)) if r.name == "A denial needs a reason")
     assert [p.message for p in denial.problems] == [
         "expected a refusal saying 'Not allowed', but the step went through",
@@ -118,15 +115,12 @@ def test_a_step_expected_refused_that_goes_through_and_wrong_emails_are_caught(
 
 
 def test_a_refused_step_stops_its_case_and_says_why(app: Flask, tmp_path: Path) -> None:
-    text = (ROOT / "tests" / "scenarios" / "single_event.yaml").read_text()
-    wrong = text.replace(
+    path, _ = _copy(
+        tmp_path,
+        SINGLE_EVENT,
         "      - day: 2026-03-06\n        do: submit\n",
         "      - day: 2026-03-07\n        do: submit\n",
-        1,
     )
-    assert wrong != text
-    path = tmp_path / "single_event.yaml"
-    path.write_text(wrong)
     first = run_file(path, _setting(app))[0]
     [problem] = first.problems
     assert problem.message.startswith("the step was refused: Apply at least 10 days")
@@ -160,11 +154,17 @@ UPGRADE = ROOT / "tests" / "scenarios" / "single_event_upgrade.yaml"
 
 def _upgrade_copy(tmp_path: Path, old: str = "", new: str = "") -> tuple[Path, str]:
     """Copy the upgrade scenario and its folders, with one piece of its text replaced."""
+    return _copy(tmp_path, UPGRADE, old, new)
+
+
+def _copy(tmp_path: Path, scenario: Path, old: str = "", new: str = "") -> tuple[Path, str]:
+    """Copy a shipped scenario (and the folders its publish steps name), with one piece of
+    its text replaced; return the copy and its text."""
     shutil.copytree(ROOT / "tests" / "scenarios" / "upgrades", tmp_path / "upgrades")
-    text = UPGRADE.read_text()
+    text = scenario.read_text()
     changed = text.replace(old, new, 1) if old else text
     assert changed != text or not old
-    path = tmp_path / UPGRADE.name
+    path = tmp_path / scenario.name
     path.write_text(changed)
     return path, changed
 

@@ -216,6 +216,13 @@ def copy_definitions(root: Path) -> Path:
     return root
 
 
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Change one text in a copied definition file; the text must be there."""
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
 def signed_in_admin(app: Flask, email: str = EDITOR) -> FlaskClient:
     """Return a client signed in as a new administrator (also a reviewer)."""
     make_user(app, email, "admin", "reviewer")

@@ -4,36 +4,24 @@ which applications under way it concerns (they stay on their version)."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from flask import Flask
 
 from tests.conftest import make_test_app
-from tests.web.helpers import make_user, post, sign_in
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.web.helpers import copy_definitions, make_user, post, replace_in, sign_in
 
 
 def _edited(tmp_path: Path) -> Path:
-    definitions = tmp_path / "edited"
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, definitions / folder)
-    form = definitions / "forms" / "single_event_application.yaml"
-    text = form.read_text()
+    definitions = copy_definitions(tmp_path / "edited")
     anchor = "      - id: cost\n"
-    assert anchor in text
-    form.write_text(
-        text.replace(
-            anchor,
-            "      - id: capacity\n        type: whole_number\n        label: Seats available\n"
-            "        required: true\n" + anchor,
-        )
+    replace_in(
+        definitions / "forms" / "single_event_application.yaml",
+        anchor,
+        "      - id: capacity\n        type: whole_number\n        label: Seats available\n"
+        "        required: true\n" + anchor,
     )
-    workflow = definitions / "workflows" / "single_event.yaml"
-    text = workflow.read_text()
-    assert "at_least: 10}" in text
-    workflow.write_text(text.replace("at_least: 10}", "at_least: 14}"))
+    replace_in(definitions / "workflows" / "single_event.yaml", "at_least: 10}", "at_least: 14}")
     return definitions
 
 

@@ -5,7 +5,6 @@ that cannot be loaded leaves the versions in force alone."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from flask import Flask
@@ -14,20 +13,15 @@ from sqlalchemy import select
 
 from engine.store.models import Application, Definition, Publication
 from tests.conftest import make_test_app
-from tests.web.helpers import make_user, post, sign_in
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.web.helpers import copy_definitions, make_user, post, replace_in, sign_in
 
 
 def _edited(tmp_path: Path) -> Path:
-    root = tmp_path / "edited"
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, root / folder)
-    workflow = root / "workflows" / "single_event.yaml"
-    text = workflow.read_text()
-    assert "    due: {business_days: 7}\n" in text
-    workflow.write_text(
-        text.replace("    due: {business_days: 7}\n", "    due: {business_days: 10}\n")
+    root = copy_definitions(tmp_path / "edited")
+    replace_in(
+        root / "workflows" / "single_event.yaml",
+        "    due: {business_days: 7}\n",
+        "    due: {business_days: 10}\n",
     )
     return root
 

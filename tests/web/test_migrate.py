@@ -21,6 +21,7 @@ from tests.web.helpers import (
     make_user,
     post,
     publish_text,
+    replace_in,
     sign_in,
     signed_in_admin,
 )
@@ -33,22 +34,17 @@ CAPACITY = (
 )
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
-
-
 def _with_capacity(root: Path, upgrade: str | None) -> Path:
     """The single-event form asks for the seats available; the workflow may say how
     applications under way move."""
-    _edit(
+    replace_in(
         root / "forms" / "single_event_application.yaml",
         "      - id: cost\n",
         CAPACITY + "      - id: cost\n",
     )
     if upgrade is not None:
-        _edit(root / "workflows" / "single_event.yaml", "\nstates:\n", f"\n{upgrade}\nstates:\n")
+        workflow = root / "workflows" / "single_event.yaml"
+        replace_in(workflow, "\nstates:\n", f"\n{upgrade}\nstates:\n")
     return root
 
 
@@ -288,7 +284,7 @@ def test_an_application_mapped_into_a_final_state_is_decided_and_kept(
 ) -> None:
     draft, waiting = under_way
     root = copy_definitions(tmp_path / "final")
-    _edit(
+    replace_in(
         root / "workflows" / "single_event.yaml",
         "\nstates:\n",
         "\nupgrade:\n  states: {submitted: withdrawn}\n  note: Withdrawn for the new rules.\n"

@@ -3,14 +3,12 @@ rule changed in the YAML changes the page."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from flask import Flask
 
 from tests.conftest import make_test_app
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.web.helpers import copy_definitions, replace_in
 
 
 def test_the_single_event_rules_in_plain_words(app: Flask) -> None:
@@ -41,14 +39,11 @@ def test_the_portal_rules_list_the_refusal_reasons(app: Flask) -> None:
 
 
 def test_a_rule_changed_in_the_yaml_changes_the_page(tmp_path: Path, database_url: str) -> None:
-    definitions = tmp_path / "definitions"
-    for folder in ("forms", "workflows"):
-        shutil.copytree(ROOT / folder, definitions / folder)
-    workflow = definitions / "workflows" / "single_event.yaml"
-    text = workflow.read_text()
-    assert "    due: {business_days: 7}\n" in text
-    workflow.write_text(
-        text.replace("    due: {business_days: 7}\n", "    due: {business_days: 10}\n")
+    definitions = copy_definitions(tmp_path / "definitions")
+    replace_in(
+        definitions / "workflows" / "single_event.yaml",
+        "    due: {business_days: 7}\n",
+        "    due: {business_days: 10}\n",
     )
     changed = make_test_app(database_url, tmp_path, DEFINITIONS_DIR=str(definitions))
     try:
