@@ -38,17 +38,17 @@ sys.path.insert(0, str(ROOT))
 from private_database import postgres_url  # noqa: E402
 from provider import big_sky  # noqa: E402
 
+from engine.applications import moves as ops  # noqa: E402
+from engine.certificates import batches  # noqa: E402
+from engine.certificates import issue as issuing  # noqa: E402
+from engine.platform import clock  # noqa: E402
+from engine.platform.db import Database  # noqa: E402
+from engine.platform.definitions import DefinitionRegistry  # noqa: E402
+from engine.platform.migrate import upgrade  # noqa: E402
+from engine.platform.models import Application, Certificate, CertificateBatch  # noqa: E402
 from engine.runtime.calendar import montana  # noqa: E402
 from engine.runtime.roster import Attendee, check_rows  # noqa: E402
 from engine.spec.layout import load_layout  # noqa: E402
-from engine.store import applications as ops  # noqa: E402
-from engine.store import certificate_batches as batches  # noqa: E402
-from engine.store import certificate_issue as issuing  # noqa: E402
-from engine.store import clock  # noqa: E402
-from engine.store.db import Database  # noqa: E402
-from engine.store.definitions import DefinitionRegistry  # noqa: E402
-from engine.store.migrate import upgrade  # noqa: E402
-from engine.store.models import Application, Certificate, CertificateBatch  # noqa: E402
 from tests.unit.samples import EVENT_ANSWERS  # noqa: E402
 
 LISTED = date(2027, 3, 1)

@@ -32,15 +32,15 @@ sys.path.insert(0, str(ROOT))
 
 from provider import big_sky  # noqa: E402
 
+from engine.applications import moves as ops  # noqa: E402
+from engine.listings.items import listed_items  # noqa: E402
+from engine.platform import clock  # noqa: E402
+from engine.platform.db import Database  # noqa: E402
+from engine.platform.definitions import DefinitionRegistry  # noqa: E402
+from engine.platform.migrate import upgrade  # noqa: E402
+from engine.platform.models import Application, User  # noqa: E402
+from engine.review.queue import QueueFilter, find  # noqa: E402
 from engine.runtime.listing_search import ListingQuery, search  # noqa: E402
-from engine.store import applications as ops  # noqa: E402
-from engine.store import clock  # noqa: E402
-from engine.store.db import Database  # noqa: E402
-from engine.store.definitions import DefinitionRegistry  # noqa: E402
-from engine.store.listings import listed_items  # noqa: E402
-from engine.store.migrate import upgrade  # noqa: E402
-from engine.store.models import Application, User  # noqa: E402
-from engine.store.queue import QueueFilter, find  # noqa: E402
 from tests.unit.samples import EVENT_ANSWERS  # noqa: E402
 
 TODAY = date(2027, 6, 1)

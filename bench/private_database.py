@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import make_url, text
 
-from engine.store.db import make_engine
-from engine.store.migrate import upgrade
+from engine.platform.db import make_engine
+from engine.platform.migrate import upgrade
 
 
 @contextmanager

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engine.store import organizations as orgs
-from engine.store.models import Organization, User
+from engine.organizations import memberships as orgs
+from engine.platform.models import Organization, User
 
 
 def big_sky(session: Session) -> tuple[User, Organization]:

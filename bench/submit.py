@@ -33,13 +33,13 @@ from jsonschema import Draft202012Validator, FormatChecker
 from private_database import postgres_url
 from sqlalchemy import Column, Integer, MetaData, Table, insert, make_url, text
 
+from engine.applications import moves as ops
+from engine.platform.db import Database
+from engine.platform.definitions import Compiled, DefinitionRegistry
+from engine.platform.migrate import upgrade
+from engine.platform.models import JsonData, User
 from engine.runtime.calendar import BusinessCalendar, montana
 from engine.runtime.machine import Actor, Attempt
-from engine.store import applications as ops
-from engine.store.db import Database
-from engine.store.definitions import Compiled, DefinitionRegistry
-from engine.store.migrate import upgrade
-from engine.store.models import JsonData, User
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2025, 11, 21)

@@ -31,13 +31,13 @@ from sqlalchemy import select, update
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from engine.applications import moves as ops  # noqa: E402
+from engine.definitions import upgrades  # noqa: E402
+from engine.platform.db import Database  # noqa: E402
+from engine.platform.definitions import DefinitionRegistry  # noqa: E402
+from engine.platform.migrate import upgrade  # noqa: E402
+from engine.platform.models import Application, User  # noqa: E402
 from engine.runtime.calendar import montana  # noqa: E402
-from engine.store import applications as ops  # noqa: E402
-from engine.store import upgrades  # noqa: E402
-from engine.store.db import Database  # noqa: E402
-from engine.store.definitions import DefinitionRegistry  # noqa: E402
-from engine.store.migrate import upgrade  # noqa: E402
-from engine.store.models import Application, User  # noqa: E402
 from tests.unit.samples import SHIPPED_ANSWERS  # noqa: E402
 
 TODAY = date(2027, 1, 12)

@@ -38,15 +38,15 @@ sys.path.insert(0, str(ROOT))
 from private_database import postgres_url  # noqa: E402
 from provider import big_sky  # noqa: E402
 
+from engine.applications import moves as ops  # noqa: E402
+from engine.applications.automatic import fire_automatic  # noqa: E402
+from engine.obligations.reminders import send_reminders  # noqa: E402
+from engine.platform import clock  # noqa: E402
+from engine.platform.db import Database  # noqa: E402
+from engine.platform.definitions import DefinitionRegistry  # noqa: E402
+from engine.platform.migrate import upgrade  # noqa: E402
+from engine.platform.models import Application, Obligation, OutboxMessage  # noqa: E402
 from engine.runtime.calendar import montana  # noqa: E402
-from engine.store import applications as ops  # noqa: E402
-from engine.store import clock  # noqa: E402
-from engine.store.automatic import fire_automatic  # noqa: E402
-from engine.store.db import Database  # noqa: E402
-from engine.store.definitions import DefinitionRegistry  # noqa: E402
-from engine.store.migrate import upgrade  # noqa: E402
-from engine.store.models import Application, Obligation, OutboxMessage  # noqa: E402
-from engine.store.reminders import send_reminders  # noqa: E402
 from tests.unit.samples import EVENT_ANSWERS  # noqa: E402
 
 LISTED = date(2027, 3, 1)

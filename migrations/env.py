@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from engine.store.db import make_engine
-from engine.store.models import Base
+from engine.platform.db import make_engine
+from engine.platform.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -15,9 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import make_url, text
 
-from engine.store.db import make_engine
-from engine.store.migrate import upgrade
-from engine.store.models import Base
+from engine.platform.db import make_engine
+from engine.platform.migrate import upgrade
+from engine.platform.models import Base
 
 pytest_plugins = ["tests.smtp_server"]
 

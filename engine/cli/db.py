@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from engine.store.migrate import upgrade
+from engine.platform.migrate import upgrade
 
 group = AppGroup("db", help="Manage the database schema.")
 

@@ -14,12 +14,13 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.definitions import upgrades
+from engine.platform import clock
+from engine.platform.definitions import Compiled
+from engine.platform.models import Application
+from engine.platform.services import services
 from engine.runtime.diagram import workflow_svg
 from engine.spec.change_impact import Change, form_changes, workflow_changes
-from engine.store import clock, upgrades
-from engine.store.definitions import Compiled
-from engine.store.models import Application
-from engine.web.services import services
 
 group = AppGroup("definitions", help="Publish and inspect form and workflow versions.")
 

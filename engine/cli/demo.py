@@ -15,12 +15,12 @@ from flask.cli import AppGroup
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from engine.accounts.users import normalise_email
+from engine.applications import obligations as owed
 from engine.cli.demo_story import DemoError, Story, read_demo
-from engine.store import clock
-from engine.store import obligations as owed
-from engine.store.models import Application, Obligation, Organization, User
-from engine.store.users import normalise_email
-from engine.web.services import services
+from engine.platform import clock
+from engine.platform.models import Application, Obligation, Organization, User
+from engine.platform.services import services
 
 group = AppGroup("demo", help="Load demonstration data.")
 

@@ -20,20 +20,20 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.accounts.users import create_user, hash_password, normalise_email
+from engine.applications import moves as ops
+from engine.applications import obligations as owed
+from engine.applications.decisions import mail_settings
+from engine.certificates import issue as issuing
+from engine.certificates import issued as certs
 from engine.cli.worker import JOBS
+from engine.obligations.filing import judge_and_file
+from engine.platform import clock
+from engine.platform.clock import utcnow
+from engine.platform.models import Application, Organization, User
+from engine.platform.services import Services, services
 from engine.runtime.machine import Blocked
 from engine.runtime.roster import check_rows
-from engine.store import applications as ops
-from engine.store import certificate_issue as issuing
-from engine.store import certificates as certs
-from engine.store import clock
-from engine.store import obligations as owed
-from engine.store.clock import utcnow
-from engine.store.models import Application, Organization, User
-from engine.store.report_filing import judge_and_file
-from engine.store.users import create_user, hash_password, normalise_email
-from engine.web.decisions import mail_settings
-from engine.web.services import Services, services
 
 DATA = Path(__file__).with_name("demo_data.yaml")
 _RELATIVE = re.compile(r"^today(?:([+-])(\d+))?$")

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from engine.help.listing_pages import check_listing_pages
-from engine.help.topics import SUFFIX, check_help, help_files
+from engine.platform.help.listing_pages import check_listing_pages
+from engine.platform.help.topics import SUFFIX, check_help, help_files
+from engine.platform.services import help_placeholders, layouts_dir, listing_pages_dir, static_dir
 from engine.spec.errors import DefinitionError
 from engine.spec.layout import check_layouts
 from engine.spec.loader import lint_deep
-from engine.web.services import help_placeholders, layouts_dir, listing_pages_dir, static_dir
 
 
 @click.command("lint")

@@ -6,9 +6,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from engine.actions.mailer import mailer_from_config
-from engine.store import outbox as store
-from engine.web.services import services
+from engine.platform import outbox as store
+from engine.platform.mailer import mailer_from_config
+from engine.platform.services import services
 
 group = AppGroup("outbox", help="Deliver and inspect outgoing email.")
 

@@ -6,9 +6,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from engine.store import retention
-from engine.store.clock import utcnow
-from engine.web.services import services
+from engine.operations import retention
+from engine.platform.clock import utcnow
+from engine.platform.services import services
 
 
 @click.group(

@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from engine.applications.decisions import mail_settings
+from engine.platform.definitions import DefinitionRegistry
+from engine.platform.services import services
 from engine.scenarios.coverage import Move, WorkflowCoverage, coverage
 from engine.scenarios.runner import Setting, run_file, scenario_files
 from engine.spec.errors import DefinitionsInvalid
 from engine.spec.yaml_source import read_source
-from engine.store.definitions import DefinitionRegistry
-from engine.web.decisions import mail_settings
-from engine.web.services import services
 
 
 @click.command("scenarios")

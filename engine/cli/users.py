@@ -8,8 +8,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from engine.store import users as store
-from engine.web.services import services
+from engine.accounts import users as store
+from engine.platform.services import services
 
 group = AppGroup("users", help="Manage accounts.")
 

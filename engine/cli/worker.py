@@ -17,16 +17,16 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from engine.actions.mailer import mailer_from_config
-from engine.store import certificate_batches as batches
-from engine.store import clock
-from engine.store.automatic import fire_automatic
-from engine.store.outbox import deliver_pending, fail_interrupted
-from engine.store.periods import renew_periods
-from engine.store.reminders import send_reminders
-from engine.web.decisions import mail_settings
-from engine.web.live_definitions import follow_published
-from engine.web.services import services
+from engine.applications.automatic import fire_automatic
+from engine.applications.decisions import mail_settings
+from engine.certificates import batches
+from engine.obligations.periods import renew_periods
+from engine.obligations.reminders import send_reminders
+from engine.platform import clock
+from engine.platform.mailer import mailer_from_config
+from engine.platform.outbox import deliver_pending, fail_interrupted
+from engine.platform.services import services
+from engine.platform.web.live_definitions import follow_published
 
 
 def automatic_moves() -> str:

@@ -1,7 +1,7 @@
 """Whether one application under way can move onto a newer version, and how: its state
 mapped as the new version's `upgrade:` says, the answers it declares given to questions
 left unanswered, and nothing lost. Pure: it reads frozen specs and the application's
-state and answers, and decides; engine.store.upgrades writes the move."""
+state and answers, and decides; engine.definitions.upgrades writes the move."""
 
 from __future__ import annotations
 

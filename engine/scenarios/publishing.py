@@ -1,7 +1,7 @@
 """Trying a changed version in a scenario, before it is published for real: the changed
 files of a folder put in place of the files under test, loaded in a registry of their
 own on the scenario's scratch database, published there, and the applications under way
-moved onto them as `upgrade:` says (engine.store.upgrades).
+moved onto them as `upgrade:` says (engine.definitions.upgrades).
 
 The folder holds only what changes, in forms/ and workflows/ sub-folders; a file there
 replaces the file of the same name under test, and every other file stays as it is. A
@@ -15,13 +15,13 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from engine.definitions import upgrades
+from engine.platform.db import Database
+from engine.platform.definitions import DefinitionRegistry
 from engine.runtime.machine import Calendar
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.messages import did_you_mean
 from engine.spec.yaml_source import display_name
-from engine.store import upgrades
-from engine.store.db import Database
-from engine.store.definitions import DefinitionRegistry
 
 KINDS = ("forms", "workflows")
 # Who the scenario's publications are recorded as published by.

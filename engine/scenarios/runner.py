@@ -23,6 +23,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.accounts.users import create_user
+from engine.applications import moves as ops
+from engine.applications import obligations as owed
+from engine.applications.automatic import fire_automatic
+from engine.obligations.filing import judge_and_file
+from engine.obligations.periods import renew_periods
+from engine.obligations.reminders import send_reminders
+from engine.organizations import memberships as orgs
+from engine.platform import clock
+from engine.platform.db import Database
+from engine.platform.definitions import DefinitionRegistry
+from engine.platform.migrate import upgrade
+from engine.platform.models import Application, AuditEvent, Organization, OutboxMessage, User
 from engine.runtime.calendar import BusinessCalendar
 from engine.runtime.machine import Blocked, Blocker
 from engine.scenarios import publishing
@@ -30,19 +43,6 @@ from engine.scenarios.coverage import Move
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.messages import did_you_mean, schema_errors
 from engine.spec.yaml_source import JsonPath, Source, read_source
-from engine.store import applications as ops
-from engine.store import clock
-from engine.store import obligations as owed
-from engine.store import organizations as orgs
-from engine.store.automatic import fire_automatic
-from engine.store.db import Database
-from engine.store.definitions import DefinitionRegistry
-from engine.store.migrate import upgrade
-from engine.store.models import Application, AuditEvent, Organization, OutboxMessage, User
-from engine.store.periods import renew_periods
-from engine.store.reminders import send_reminders
-from engine.store.report_filing import judge_and_file
-from engine.store.users import create_user
 
 PASSWORD = "scenario-password-1"
 

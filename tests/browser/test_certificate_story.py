@@ -23,10 +23,10 @@ import zxingcpp
 from flask import Flask
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from engine.store import certificate_batches as batches
-from engine.store import certificates as certs
-from engine.store import clock
-from engine.store.models import Application, Certificate
+from engine.certificates import batches
+from engine.certificates import issued as certs
+from engine.platform import clock
+from engine.platform.models import Application, Certificate
 from tests.browser.conftest import AxeCheck, LiveServer
 from tests.browser.test_registration_story import Story
 from tests.web.helpers import PASSWORD, listed_event

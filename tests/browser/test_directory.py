@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from engine.store import organizations as orgs
-from engine.store.users import create_user
+from engine.accounts.users import create_user
+from engine.organizations import memberships as orgs
 from tests.browser.conftest import AxeCheck, LiveServer
 
 APPLICANT = ("Avery Applicant", "avery@example.org", "three blue canoes at dawn")

@@ -8,7 +8,7 @@ one reminder (not two) to a real SMTP server on 127.0.0.1. The provider opens th
 the email, signs in, files the count for each date (one bad answer first), and the event
 is reported. The database is checked at each step.
 
-The app's clock is process-wide (engine.store.clock), so `clock.frozen_at` around the
+The app's clock is process-wide (engine.platform.clock), so `clock.frozen_at` around the
 browser steps also sets the day for the live server's threads.
 """
 
@@ -24,8 +24,8 @@ from flask import Flask
 from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import select
 
-from engine.store import clock
-from engine.store.models import Application, AuditEvent, Obligation
+from engine.platform import clock
+from engine.platform.models import Application, AuditEvent, Obligation
 from tests.browser.conftest import AxeCheck, LiveServer
 from tests.browser.test_registration_story import Story, choose
 from tests.web.helpers import PASSWORD, make_provider, make_user

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from engine.store.models import Application
+from engine.platform.models import Application
 from tests.browser.conftest import LiveServer
 from tests.web.helpers import PASSWORD, make_user
 

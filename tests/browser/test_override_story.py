@@ -10,8 +10,8 @@ from typing import Any
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from engine.store import clock
-from engine.store.models import Application, AuditEvent
+from engine.platform import clock
+from engine.platform.models import Application, AuditEvent
 from tests.browser.conftest import AxeCheck, LiveServer
 from tests.browser.test_registration_story import Story
 from tests.web.helpers import PASSWORD, make_user

@@ -18,9 +18,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import BrowserContext, expect
 
-from engine.store import clock
-from engine.store.models import Application
-from engine.store.users import create_user
+from engine.accounts.users import create_user
+from engine.platform import clock
+from engine.platform.models import Application
 from tests.browser.conftest import AxeCheck, LiveServer
 from tests.browser.test_registration_story import Story, choose
 from tests.web.helpers import PASSWORD, make_provider, make_user

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Response, expect
 
+from engine.accounts.users import create_user
+from engine.platform.web.filters import longdate
 from engine.runtime.calendar import today_mountain
-from engine.store.users import create_user
-from engine.web.filters import longdate
 from tests.browser.conftest import AxeCheck, LiveServer
 
 APPLICANT = ("Jordan Rivers", "jordan@example.org", "three blue canoes at dawn")

@@ -18,8 +18,8 @@ from flask import Flask
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
-from engine.store.assignment import ASSIGN
-from engine.store.models import Application, AuditEvent, User
+from engine.platform.models import Application, AuditEvent, User
+from engine.review.assignment import ASSIGN
 from tests.browser.conftest import AxeCheck, LiveServer
 from tests.browser.test_registration_story import Story
 from tests.web.helpers import PASSWORD, fill_all, fire, make_user, sign_in, start_application

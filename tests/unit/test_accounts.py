@@ -10,14 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.store import organizations as orgs
-from engine.store import users
-from engine.store.clock import utcnow
-from engine.store.db import Database
-from engine.store.models import OutboxMessage, User
-from engine.store.password_resets import may_send_reset, resets_since
-from engine.store.provider_search import search
-from engine.store.tokens import (
+from engine.accounts import users
+from engine.accounts.password_resets import may_send_reset, resets_since
+from engine.accounts.tokens import (
     INVITE_MAX_AGE,
     RESET_MAX_AGE,
     BadToken,
@@ -25,6 +20,11 @@ from engine.store.tokens import (
     max_age_for,
     read_password_token,
 )
+from engine.organizations import memberships as orgs
+from engine.organizations.search import search
+from engine.platform.clock import utcnow
+from engine.platform.db import Database
+from engine.platform.models import OutboxMessage, User
 
 SECRET = "unit-secret"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.store import applications as ops
-from engine.store import assignment
-from engine.store.db import Database
-from engine.store.definitions import DefinitionRegistry
-from engine.store.models import Application, AuditEvent, User
+from engine.applications import moves as ops
+from engine.platform.db import Database
+from engine.platform.definitions import DefinitionRegistry
+from engine.platform.models import Application, AuditEvent, User
+from engine.review import assignment
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from engine.documents.certificate_pdf import MissingDetail, render_certificates
+from engine.certificates.pdf import MissingDetail, render_certificates
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.layout import CERTIFICATE_DETAILS, LayoutSpec, load_layout
 

@@ -15,14 +15,13 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from engine.actions.mailer import mailer_from_config
-from engine.runtime.roster import Attendee
-from engine.spec.layout import LayoutSpec, load_layout
-from engine.store import certificate_batches as batches
-from engine.store import certificate_issue as issuing
-from engine.store import certificates as certs
-from engine.store import clock, retention
-from engine.store.models import (
+from engine.certificates import batches
+from engine.certificates import issue as issuing
+from engine.certificates import issued as certs
+from engine.operations import retention
+from engine.platform import clock
+from engine.platform.mailer import mailer_from_config
+from engine.platform.models import (
     Application,
     AuditEvent,
     Certificate,
@@ -30,7 +29,9 @@ from engine.store.models import (
     OutboxMessage,
     User,
 )
-from engine.store.outbox import deliver_pending
+from engine.platform.outbox import deliver_pending
+from engine.runtime.roster import Attendee
+from engine.spec.layout import LayoutSpec, load_layout
 from tests.unit.test_retention import _backdate, _decided
 from tests.web.helpers import listed_event, make_provider, make_user, sign_in, start_event
 

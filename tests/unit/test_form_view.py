@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from engine.platform.web.form_view import FieldView, answer_rows, diff_rows, page_fields
 from engine.runtime.validation import AnswerError
 from engine.spec.loader import load_definitions
 from engine.spec.model import FormSpec
-from engine.web.form_view import FieldView, answer_rows, diff_rows, page_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "tests" / "fixtures" / "definitions"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.help.topics import check_help, help_files, load_help
+from engine.platform.help.topics import check_help, help_files, load_help
 from engine.spec.errors import DefinitionsInvalid
 from tests.conftest import ROOT
 

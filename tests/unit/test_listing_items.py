@@ -10,6 +10,10 @@ from typing import Any
 
 from flask import Flask
 
+from engine.accounts.users import create_user
+from engine.applications import moves as ops
+from engine.listings.items import format_options, listed_items, page_names
+from engine.organizations import memberships as orgs
 from engine.runtime.listing_items import ListedDate, ListedItem, listed_item
 from engine.runtime.listing_search import (
     ListingQuery,
@@ -19,10 +23,6 @@ from engine.runtime.listing_search import (
     upcoming_by_month,
 )
 from engine.spec.loader import load_definitions
-from engine.store import applications as ops
-from engine.store import organizations as orgs
-from engine.store.listings import format_options, listed_items, page_names
-from engine.store.users import create_user
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = load_definitions(

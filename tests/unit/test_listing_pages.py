@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.help.listing_pages import check_listing_pages, load_listing_pages
+from engine.platform.help.listing_pages import check_listing_pages, load_listing_pages
 from engine.spec.errors import DefinitionsInvalid
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from engine.store.db import make_engine
-from engine.store.models import Base
+from engine.platform.db import make_engine
+from engine.platform.models import Base
 
 
 def test_migrations_match_the_models(database_url: str) -> None:

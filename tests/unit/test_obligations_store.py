@@ -15,17 +15,16 @@ from jinja2 import Environment, FileSystemLoader
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from engine.runtime.calendar import BusinessCalendar, montana
-from engine.runtime.machine import Blocked
-from engine.runtime.obligations import owed as owed_now
-from engine.store import applications as ops
-from engine.store import obligations as owed
-from engine.store import organizations as orgs
-from engine.store import retention
-from engine.store.automatic import fire_automatic
-from engine.store.db import Database
-from engine.store.definitions import Compiled, DefinitionRegistry
-from engine.store.models import (
+from engine.applications import moves as ops
+from engine.applications import obligations as owed
+from engine.applications.automatic import fire_automatic
+from engine.obligations.periods import renew_periods
+from engine.obligations.reminders import send_reminders
+from engine.operations import retention
+from engine.organizations import memberships as orgs
+from engine.platform.db import Database
+from engine.platform.definitions import Compiled, DefinitionRegistry
+from engine.platform.models import (
     Application,
     AuditEvent,
     Obligation,
@@ -34,8 +33,9 @@ from engine.store.models import (
     OutboxMessage,
     User,
 )
-from engine.store.periods import renew_periods
-from engine.store.reminders import send_reminders
+from engine.runtime.calendar import BusinessCalendar, montana
+from engine.runtime.machine import Blocked
+from engine.runtime.obligations import owed as owed_now
 from tests.unit.samples import EVENT_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine.store import organizations as orgs
-from engine.store.db import Database
-from engine.store.models import User
-from engine.store.usernames import base_username, find_by_username, make_username
-from engine.store.users import verify_password
+from engine.accounts.usernames import base_username, find_by_username, make_username
+from engine.accounts.users import verify_password
+from engine.organizations import memberships as orgs
+from engine.platform.db import Database
+from engine.platform.models import User
 
 
 @pytest.fixture

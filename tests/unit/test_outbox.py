@@ -11,12 +11,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from engine.actions.mailer import ConsoleMailer, SmtpMailer, mailer_from_config
-from engine.store.clock import utcnow
-from engine.store.db import Database
-from engine.store.models import OutboxMessage
-from engine.store.outbox import DeliveryReport, deliver_pending, fail_interrupted, send_again
-from engine.web.outbox_hook import MAILER_EXTENSION, deliver_after_commit
+from engine.platform.clock import utcnow
+from engine.platform.db import Database
+from engine.platform.mailer import ConsoleMailer, SmtpMailer, mailer_from_config
+from engine.platform.models import OutboxMessage
+from engine.platform.outbox import DeliveryReport, deliver_pending, fail_interrupted, send_again
+from engine.platform.web.outbox_hook import MAILER_EXTENSION, deliver_after_commit
 from tests.smtp_server import SmtpServer, free_port
 
 SENDER = "Renewal Units <no-reply@opi.example.gov>"

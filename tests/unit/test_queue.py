@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from engine.store import applications as ops
-from engine.store import organizations as orgs
-from engine.store.db import Database
-from engine.store.definitions import DefinitionRegistry
-from engine.store.models import Application, Organization, User
-from engine.store.queue import (
+from engine.applications import moves as ops
+from engine.organizations import memberships as orgs
+from engine.platform.db import Database
+from engine.platform.definitions import DefinitionRegistry
+from engine.platform.models import Application, Organization, User
+from engine.review.queue import (
     ANY_STATE,
     ME,
     NOBODY,

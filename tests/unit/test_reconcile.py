@@ -8,13 +8,13 @@ from datetime import date, datetime
 import pytest
 from flask import Flask
 
+from engine.certificates import issued as certs
+from engine.platform.models import Application
 from engine.runtime import reconcile
 from engine.runtime.obligations import covered
 from engine.runtime.roster import Attendee
 from engine.runtime.validation import AnswerError
 from engine.spec.model import Reconcile
-from engine.store import certificates as certs
-from engine.store.models import Application
 from tests.unit.test_retention import _decided
 
 SPEC = Reconcile("certificates", "difference_reason")

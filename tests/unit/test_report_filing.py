@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.store import obligations as owed
-from engine.store.automatic import fire_automatic
-from engine.store.models import Obligation
-from engine.store.report_filing import Filing, judge_and_file
+from engine.applications import obligations as owed
+from engine.applications.automatic import fire_automatic
+from engine.obligations.filing import Filing, judge_and_file
+from engine.platform.models import Obligation
 from tests.unit import test_obligations_store as obligation_tests
 from tests.unit.test_obligations_store import World, listed
 

@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from engine.store import retention
-from engine.store.models import (
+from engine.operations import retention
+from engine.platform.models import (
     AnswerSnapshot,
     Application,
     AuditEvent,

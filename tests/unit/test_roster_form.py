@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from engine.certificates.roster_form import MAX_FORM_ROWS, column_of, more_rows, read_rows
 from engine.runtime.roster import RowProblem
-from engine.web.roster_form import MAX_FORM_ROWS, column_of, more_rows, read_rows
 
 
 @pytest.mark.parametrize(

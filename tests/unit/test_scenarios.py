@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from engine.applications.decisions import mail_settings
+from engine.platform.definitions import DefinitionRegistry
 from engine.scenarios.coverage import missing
 from engine.scenarios.runner import CaseResult, Setting, run_file, scenario_files
-from engine.store.definitions import DefinitionRegistry
-from engine.web.decisions import mail_settings
 from tests.conftest import make_test_app
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,12 +13,12 @@ from jinja2 import Environment, FileSystemLoader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.applications import moves as ops
+from engine.platform.db import Database
+from engine.platform.definitions import Compiled, DefinitionRegistry
+from engine.platform.models import AnswerSnapshot, Application, AuditEvent, OutboxMessage, User
 from engine.runtime.calendar import BusinessCalendar, montana
 from engine.runtime.machine import Blocked, Outcome
-from engine.store import applications as ops
-from engine.store.db import Database
-from engine.store.definitions import Compiled, DefinitionRegistry
-from engine.store.models import AnswerSnapshot, Application, AuditEvent, OutboxMessage, User
 from tests.unit.samples import SHIPPED_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from engine.store import users
-from engine.store.db import Database
-from engine.store.models import LoginAttempt, User
+from engine.accounts import users
+from engine.platform.db import Database
+from engine.platform.models import LoginAttempt, User
 
 NOW = datetime(2026, 3, 2, 15, 0, 0)
 PASSWORD = "correct horse battery"

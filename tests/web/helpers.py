@@ -12,10 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.store import clock
-from engine.store import organizations as orgs
-from engine.store.models import User
-from engine.store.users import create_user
+from engine.accounts.users import create_user
+from engine.organizations import memberships as orgs
+from engine.platform import clock
+from engine.platform.models import User
 
 PASSWORD = "correct horse battery"
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.store import organizations as orgs
-from engine.store.models import Application, Membership, Organization, OutboxMessage, User
+from engine.organizations import memberships as orgs
+from engine.platform.models import Application, Membership, Organization, OutboxMessage, User
 from tests.conftest import ROOT, make_test_app
 from tests.web.helpers import make_user, post
 

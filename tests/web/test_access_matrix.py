@@ -10,12 +10,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from engine.certificates import batches
+from engine.certificates import issue as issuing
+from engine.platform import clock
+from engine.platform.clock import utcnow
+from engine.platform.models import Application, Obligation, User
 from engine.runtime.roster import Attendee
-from engine.store import certificate_batches as batches
-from engine.store import certificate_issue as issuing
-from engine.store import clock
-from engine.store.clock import utcnow
-from engine.store.models import Application, Obligation, User
 from tests.web.helpers import (
     fill_all,
     fire,

@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from engine.store import users
-from engine.store.models import OutboxMessage, User
-from engine.web.security import CSRF_MESSAGE, HEADERS, unguarded_endpoints
+from engine.accounts import users
+from engine.platform.models import OutboxMessage, User
+from engine.platform.web.security import CSRF_MESSAGE, HEADERS, unguarded_endpoints
 from tests.conftest import csrf_token
 
 PASSWORD = "a long enough password"

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
-from engine.store import certificates as certs
-from engine.store import clock
-from engine.store.models import AuditEvent, Certificate, OutboxMessage
+from engine.certificates import issued as certs
+from engine.platform import clock
+from engine.platform.models import AuditEvent, Certificate, OutboxMessage
 from tests.web.helpers import (
     EVENT,
     fill_event,

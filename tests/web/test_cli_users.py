@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from engine.accounts import users
 from engine.cli import users as cli_users
-from engine.store import users
-from engine.store.models import User
+from engine.platform.models import User
 
 PASSWORD = "piped in password"
 

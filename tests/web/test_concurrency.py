@@ -8,7 +8,7 @@ import threading
 from flask import Flask
 from sqlalchemy import select
 
-from engine.store.models import Application, AuditEvent
+from engine.platform.models import Application, AuditEvent
 from tests.web.helpers import fill_all, fire, make_user, sign_in, start_application, token
 
 

@@ -8,11 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.certificates import issue as issuing
+from engine.certificates import issued as certs
+from engine.platform import clock
+from engine.platform.models import Application, Obligation, User
 from engine.runtime.roster import Attendee
-from engine.store import certificate_issue as issuing
-from engine.store import certificates as certs
-from engine.store import clock
-from engine.store.models import Application, Obligation, User
 from tests.web.helpers import listed_event, make_user, post, sign_in
 
 DAY_1, DAY_2 = date(2027, 3, 16), date(2027, 3, 17)

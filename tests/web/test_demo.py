@@ -11,8 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
 from engine.cli.demo_story import DemoError, Story, read_demo, resolve
-from engine.store import clock
-from engine.store.models import (
+from engine.organizations.memberships import MANAGER
+from engine.platform import clock
+from engine.platform.models import (
     Application,
     AuditEvent,
     Base,
@@ -22,7 +23,6 @@ from engine.store.models import (
     Organization,
     User,
 )
-from engine.store.organizations import MANAGER
 from tests.web.helpers import token
 
 DEMO = read_demo()

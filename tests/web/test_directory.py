@@ -7,9 +7,9 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.store import organizations as orgs
-from engine.store.provider_directory import PAGE_SIZE
-from engine.web.security import HEADERS
+from engine.organizations import memberships as orgs
+from engine.organizations.directory import PAGE_SIZE
+from engine.platform.web.security import HEADERS
 from tests.web.helpers import make_user, sign_in
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
-from engine.store.models import Definition
+from engine.platform.models import Definition
 from tests.web.helpers import EDITOR, make_user, post, publish_text, sign_in, signed_in_admin
 
 ADMIN = EDITOR

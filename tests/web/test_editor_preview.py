@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
-from engine.store.models import Definition
+from engine.platform.models import Definition
 from tests.web.helpers import make_user, post, sign_in, signed_in_admin, token
 
 FORM = "/admin/definitions/form/single_event_application"

@@ -10,12 +10,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from engine.certificates import educator_codes as codes
+from engine.certificates import issue as issuing
+from engine.certificates import issued as certs
+from engine.platform import clock
+from engine.platform.models import Application, EducatorCode, User
 from engine.runtime.roster import Attendee
-from engine.store import certificate_issue as issuing
-from engine.store import certificates as certs
-from engine.store import clock
-from engine.store import educator_codes as codes
-from engine.store.models import Application, EducatorCode, User
 from tests.smtp_server import SmtpServer
 from tests.web.helpers import listed_event, make_user, post
 

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.store import clock
-from engine.store.models import Application, AuditEvent, Obligation
+from engine.platform import clock
+from engine.platform.models import Application, AuditEvent, Obligation
 from tests.web.helpers import (
     EVENT,
     fill_event,

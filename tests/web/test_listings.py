@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.store import clock
-from engine.store.models import Application, Obligation
+from engine.platform import clock
+from engine.platform.models import Application, Obligation
 from tests.conftest import make_test_app
 from tests.web.helpers import EVENT, fill_event, fire, make_provider, make_user, post, sign_in
 from tests.web.test_single_event import _reviewer, _submitted

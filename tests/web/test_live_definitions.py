@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.store.models import Application, Definition, Publication
+from engine.platform.models import Application, Definition, Publication
 from tests.conftest import make_test_app
 from tests.web.helpers import copy_definitions, make_user, post, replace_in, sign_in
 

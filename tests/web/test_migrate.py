@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from engine.store import applications as ops
-from engine.store.models import Application, AuditEvent, User
-from engine.store.upgrades import UPGRADE
+from engine.applications import moves as ops
+from engine.definitions.upgrades import UPGRADE
+from engine.platform.models import Application, AuditEvent, User
 from tests.conftest import make_test_app
 from tests.web.helpers import (
     EDITOR,

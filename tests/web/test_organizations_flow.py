@@ -10,12 +10,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from engine.actions import run_actions
-from engine.actions.context import ActionContext
+from engine.applications.actions import run_actions
+from engine.applications.actions.context import ActionContext
+from engine.applications.decisions import mail_settings
+from engine.organizations.memberships import remove_member
+from engine.platform.models import Application, Membership, Organization, OutboxMessage, User
 from engine.runtime.machine import Outcome
-from engine.store.models import Application, Membership, Organization, OutboxMessage, User
-from engine.store.organizations import remove_member
-from engine.web.decisions import mail_settings
 from tests.conftest import make_test_app
 from tests.smtp_server import SmtpServer
 from tests.web.helpers import fill_all, fire, make_user, post, sign_in, start_application

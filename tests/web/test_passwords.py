@@ -11,13 +11,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from engine.actions.account_mail import queue_invitation
-from engine.store import organizations as orgs
-from engine.store.models import LoginAttempt, OutboxMessage, User
-from engine.store.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, make_password_token
-from engine.store.users import verify_password
-from engine.web.account_emails import account_mail
-from engine.web.outbox_hook import deliver_after_commit
+from engine.accounts.emails import account_mail
+from engine.accounts.mail import queue_invitation
+from engine.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, make_password_token
+from engine.accounts.users import verify_password
+from engine.organizations import memberships as orgs
+from engine.platform.models import LoginAttempt, OutboxMessage, User
+from engine.platform.web.outbox_hook import deliver_after_commit
 from tests.smtp_server import SmtpServer
 from tests.web.helpers import PASSWORD, make_user, post, sign_in, token
 

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.store import organizations as orgs
-from engine.store.models import Organization, User
+from engine.organizations import memberships as orgs
+from engine.platform.models import Organization, User
 from tests.smtp_server import SmtpServer
 from tests.web.helpers import make_provider, make_user, post, sign_in, token
 

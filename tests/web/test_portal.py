@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.store import clock
-from engine.store.models import Application, AuditEvent, OutboxMessage
+from engine.platform import clock
+from engine.platform.models import Application, AuditEvent, OutboxMessage
 from tests.web.helpers import fire, make_provider, make_user, post, sign_in
 
 PROVIDER = "Big Sky Teacher Academy"

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine.store.models import Application, AuditEvent, OutboxMessage
+from engine.platform.models import Application, AuditEvent, OutboxMessage
 from tests.web.helpers import fill_all, fire, make_user, post, sign_in, start_application
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask import Flask
 from sqlalchemy import update
 
-from engine.store.models import Application
+from engine.platform.models import Application
 from tests.web.helpers import fill_all, fire, make_user, sign_in, start_application
 
 

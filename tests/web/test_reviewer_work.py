@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.store.assignment import ASSIGN, UNASSIGN
-from engine.store.models import Application, AuditEvent, User
+from engine.platform.models import Application, AuditEvent, User
+from engine.review.assignment import ASSIGN, UNASSIGN
 from tests.conftest import make_test_app
 from tests.web.helpers import (
     fill_all,

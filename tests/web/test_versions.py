@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from engine.store.models import Application
+from engine.platform.models import Application
 from tests.conftest import ROOT, make_test_app
 from tests.web.helpers import fill_all, fire, make_user, sign_in, start_application
 

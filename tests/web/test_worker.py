@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.store.models import OutboxMessage
+from engine.platform.models import OutboxMessage
 from tests.conftest import make_test_app
 from tests.web.helpers import fill_all, fire, make_user, sign_in, start_application
 

@@ -1,0 +1,1 @@
+"""Accounts: users, usernames, passwords, set-password links and their emails."""

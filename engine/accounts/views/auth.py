@@ -1,0 +1,129 @@
+"""Creating an account, signing in (with an email address or a username) and signing out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from engine.accounts import users
+from engine.accounts.password_rules import password_errors
+from engine.platform.clock import utcnow
+from engine.platform.services import services
+from engine.platform.web.security import CurrentUser, is_safe_next, public_route
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+Errors = list[tuple[str, str]]
+Page = str | tuple[str, int] | Response
+
+HOME_ENDPOINT = "applicant.dashboard"
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@public_route
+def signup() -> Page:
+    """Show the sign-up form; create the account, sign in and go to the dashboard."""
+    if current_user.is_authenticated:
+        return redirect(url_for(HOME_ENDPOINT))
+    form = {key: request.form.get(key, "") for key in ("name", "email")}
+    if request.method == "GET":
+        return render_template("auth/signup.html", form=form, errors=[])
+    password = request.form.get("password", "")
+    confirm = request.form.get("confirm_password", "")
+    errors = _signup_errors(form["name"], form["email"], password, confirm)
+    if not errors:
+        try:
+            with services().db.transaction() as db_session:
+                user = users.create_user(
+                    db_session, form["email"], password, ("applicant",), form["name"]
+                )
+        except users.UserExists:
+            errors = [
+                ("email", "An account with this email address already exists. Sign in instead.")
+            ]
+        else:
+            sign_in(CurrentUser.of(user))
+            return redirect(url_for(HOME_ENDPOINT))
+    return render_template("auth/signup.html", form=form, errors=errors)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public_route
+def login() -> Page:
+    """Show the sign-in form; sign in and go to `next` (a local path) or the dashboard.
+
+    The `email` input takes an email address or a username (its name stays `email`).
+    """
+    next_url = request.values.get("next", "")
+    if not is_safe_next(next_url):
+        next_url = ""
+    email = request.form.get("email", "").strip()
+    if request.method == "GET":
+        return render_template("auth/login.html", email="", next=next_url, errors=[])
+    password = request.form.get("password", "")
+    errors: Errors = []
+    if not email:
+        errors.append(("email", "Enter your email address or username."))
+    if not password:
+        errors.append(("password", "Enter your password."))
+    if errors:
+        return render_template("auth/login.html", email=email, next=next_url, errors=errors)
+    config = current_app.config
+    problem: users.AuthError | None = None
+    signed_in: CurrentUser | None = None
+    # The attempt row must be committed even when signing in fails, so catch inside.
+    with services().db.transaction() as db_session:
+        try:
+            user = users.authenticate(
+                db_session,
+                email,
+                password,
+                ip=request.remote_addr or "",
+                now=utcnow(),
+                max_failures=int(config["LOGIN_MAX_FAILURES"]),
+                window_minutes=int(config["LOGIN_WINDOW_MINUTES"]),
+            )
+            signed_in = CurrentUser.of(user)
+        except users.AuthError as failure:
+            problem = failure
+    if signed_in is None:
+        status = 429 if isinstance(problem, users.Throttled) else 200
+        page = render_template(
+            "auth/login.html", email=email, next=next_url, errors=[("email", str(problem))]
+        )
+        return page, status
+    sign_in(signed_in)
+    return redirect(next_url or url_for(HOME_ENDPOINT))
+
+
+@bp.route("/logout", methods=["POST"])
+@public_route
+def logout() -> Response:
+    """Sign out (POST only, so a link on another site cannot sign anyone out)."""
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+def sign_in(user: CurrentUser) -> None:
+    """Start a fresh session for this user."""
+    # Nothing set before it (and no planted session id) carries over.
+    session.clear()
+    login_user(user)
+
+
+def _signup_errors(name: str, email: str, password: str, confirm: str) -> Errors:
+    errors: Errors = []
+    if not name.strip():
+        errors.append(("name", "Enter your full name."))
+    elif len(name.strip()) > 200:
+        errors.append(("name", "Full name must be 200 characters or fewer."))
+    if not email.strip():
+        errors.append(("email", "Enter your email address."))
+    elif not users.is_valid_email(users.normalise_email(email)):
+        errors.append(
+            ("email", "Enter an email address in the correct format, like name@example.com.")
+        )
+    errors.extend(password_errors(password, confirm))
+    return errors

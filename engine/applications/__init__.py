@@ -1,0 +1,1 @@
+"""Applications: start, save, submit, decide, and the moves' actions; the applicant's pages."""

@@ -1,0 +1,31 @@
+"""Side-effect handlers named in workflow YAML, looked up by action kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from engine.applications.actions.context import ActionContext
+from engine.applications.actions.create_organization import create_organization
+from engine.applications.actions.grant_membership import grant_membership
+from engine.applications.actions.notify import notify
+from engine.applications.actions.owe import cancel_obligations, owe
+from engine.spec.model import ActionSpec
+
+Handler = Callable[[Session, ActionSpec, ActionContext], None]
+
+# Every kind a workflow may name; the loader checks names against the meta-schema.
+HANDLERS: dict[str, Handler] = {
+    "notify": notify,
+    "create_organization": create_organization,
+    "grant_membership": grant_membership,
+    "owe": owe,
+    "cancel_obligations": cancel_obligations,
+}
+
+
+def run_actions(session: Session, actions: tuple[ActionSpec, ...], ctx: ActionContext) -> None:
+    """Run each action's handler inside the caller's transaction."""
+    for action in actions:
+        HANDLERS[action.kind](session, action, ctx)

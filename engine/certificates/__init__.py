@@ -1,0 +1,1 @@
+"""Certificates: issuing by form and roster, batches, PDFs, verification, educators' pages."""

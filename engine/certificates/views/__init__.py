@@ -1,0 +1,1 @@
+"""The certificate pages: issuing, PDFs, revocation, verification, educators."""

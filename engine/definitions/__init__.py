@@ -1,0 +1,1 @@
+"""Definitions staff edit: publishing, upgrades of applications under way, editor, versions."""

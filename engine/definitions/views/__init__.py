@@ -1,0 +1,1 @@
+"""The definitions pages: workflows, editor, versions."""

@@ -1,1 +1,0 @@
-"""Documents made from stored data: certificate PDFs drawn from a layout."""

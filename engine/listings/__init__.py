@@ -1,0 +1,1 @@
+"""Public listing pages (events, portal) declared by `listing:` in workflows."""

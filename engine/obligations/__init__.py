@@ -1,0 +1,1 @@
+"""What an application owes after a decision: reports due, reminders, filing, periods."""

@@ -1,0 +1,166 @@
+"""Reminder emails about open obligations: before the due date, on it, and once overdue.
+
+Each email is written to the outbox in the same transaction as the obligation_reminders
+row that records it. That row's (obligation, stage) is unique, so a second run, or a
+second worker at the same moment, finds the row taken and sends nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from engine.applications.contact import applicant_addresses
+from engine.applications.moves import Mail
+from engine.applications.obligations import OPEN
+from engine.platform.db import Database
+from engine.platform.definitions import DefinitionRegistry
+from engine.platform.models import Application, Obligation, ObligationReminder, OutboxMessage
+from engine.runtime.obligations import reminder_stage
+from engine.runtime.reference import reference
+from engine.spec.model import ObligationSpec, WorkflowSpec
+
+
+@dataclass
+class ReminderReport:
+    """How many reminders one run wrote to the outbox, and how many were already sent."""
+
+    sent: int = 0
+    skipped: int = 0
+
+    def __str__(self) -> str:
+        return f"Reminded {self.sent}, skipped {self.skipped}."
+
+
+def send_reminders(
+    db: Database, registry: DefinitionRegistry, today: date, mail: Mail
+) -> ReminderReport:
+    """Write every reminder due today that was not sent yet; one transaction each."""
+    report = ReminderReport()
+    with db.reading() as session:
+        ids = _due_today(session, registry, today)
+    for obligation_id in ids:
+        try:
+            with db.transaction() as session:
+                outcome = _remind(session, registry, obligation_id, today, mail)
+        except (IntegrityError, OperationalError):
+            # Another worker recorded this reminder first (or, on SQLite, wrote while this
+            # one was reading); it sends the email, this one sends nothing.
+            report.skipped += 1
+            continue
+        if outcome == "sent":
+            report.sent += 1
+        elif outcome == "already":
+            report.skipped += 1
+    return report
+
+
+def _due_today(session: Session, registry: DefinitionRegistry, today: date) -> list[int]:
+    """Return the open obligations with a reminder stage reached today and not yet sent.
+
+    Judged in one read, so a pass with nothing to send opens no transaction at all.
+    """
+    rows = session.execute(
+        select(
+            Obligation.id,
+            Obligation.name,
+            Obligation.due_on,
+            Application.workflow,
+            Application.workflow_version,
+            Application.form_version,
+        )
+        .join(Application, Application.id == Obligation.application_id)
+        .where(Obligation.status == OPEN)
+        .order_by(Obligation.id)
+    ).all()
+    sent = set(
+        session.execute(
+            select(ObligationReminder.obligation_id, ObligationReminder.stage)
+            .join(Obligation, Obligation.id == ObligationReminder.obligation_id)
+            .where(Obligation.status == OPEN)
+        ).all()
+    )
+    found = []
+    for row in rows:
+        workflow = registry.compiled(row.workflow, row.workflow_version, row.form_version).workflow
+        spec = workflow.obligations.get(row.name)
+        stage = reminder_stage(spec, row.due_on, today) if spec is not None else None
+        # A stage already recorded is skipped here; _remind checks again under the lock.
+        if stage is not None and (row.id, stage[0]) not in sent:
+            found.append(row.id)
+    return found
+
+
+def _remind(
+    session: Session, registry: DefinitionRegistry, obligation_id: int, today: date, mail: Mail
+) -> str:
+    obligation = session.get(Obligation, obligation_id)
+    if obligation is None or obligation.status != OPEN:
+        return "none"
+    application = session.get(Application, obligation.application_id)
+    assert application is not None
+    workflow = registry.compiled(
+        application.workflow, application.workflow_version, application.form_version
+    ).workflow
+    spec = workflow.obligations.get(obligation.name)
+    if spec is None:
+        return "none"
+    stage = reminder_stage(spec, obligation.due_on, today)
+    if stage is None:
+        return "none"
+    name, template = stage
+    taken = session.scalar(
+        select(ObligationReminder.id).where(
+            ObligationReminder.obligation_id == obligation_id, ObligationReminder.stage == name
+        )
+    )
+    if taken is not None:
+        return "already"
+    # The row first: under a concurrent worker this insert waits, then fails on the key.
+    session.add(ObligationReminder(obligation_id=obligation_id, stage=name))
+    session.flush()
+    for to in applicant_addresses(session, application, workflow):
+        subject, body = render(mail, template, application, workflow, spec, obligation, today, to)
+        session.add(
+            OutboxMessage(
+                application_id=application.id,
+                template=template,
+                to_addr=to,
+                subject=subject,
+                body=body,
+            )
+        )
+    return "sent"
+
+
+def render(
+    mail: Mail,
+    template: str,
+    application: Application,
+    workflow: WorkflowSpec,
+    spec: ObligationSpec,
+    obligation: Obligation,
+    today: date,
+    to: str,
+) -> tuple[str, str]:
+    """Render emails/<template>.txt for one obligation; its first line is 'Subject: ...'."""
+    text = mail.emails.get_template(f"emails/{template}.txt").render(
+        application=application,
+        reference=reference(application.id),
+        title=application.title or workflow.title,
+        workflow=workflow,
+        obligation=spec.label,
+        item=obligation.label,
+        due_on=obligation.due_on,
+        days_left=(obligation.due_on - today).days,
+        link=f"{mail.base_url}/applications/{application.id}/obligations/{obligation.id}",
+        recipient=to,
+        site_name=mail.site_name,
+        staff_contact=mail.staff_contact,
+    )
+    first, _, body = text.partition("\n")
+    return first.removeprefix("Subject:").strip(), body.lstrip("\n")

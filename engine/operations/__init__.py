@@ -1,0 +1,1 @@
+"""Running the service: the outbox and accounts pages, record retention."""

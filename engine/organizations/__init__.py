@@ -1,0 +1,1 @@
+"""Organizations (providers), their people, the public directory and the provider switcher."""

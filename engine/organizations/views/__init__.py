@@ -1,0 +1,1 @@
+"""The organization pages: directory, people, switcher, staff's provider list."""

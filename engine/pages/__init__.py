@@ -1,0 +1,1 @@
+"""Public information pages: home, help topics, the rule book."""

@@ -1,0 +1,1 @@
+"""What every feature uses: settings, database, models, clock, mail, compiled definitions."""

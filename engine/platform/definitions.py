@@ -1,0 +1,272 @@
+"""The definition registry: the current files, every published version, compiled once.
+
+Forms and workflows are loaded from forms/ and workflows/ and frozen. Each version (a
+content hash) is recorded in the definitions table, so an application pinned to an
+older version can still be rendered and validated after the files change.
+
+What is in force is the latest version published: every process follows the table
+(`follow_published`), so a version published by `flask definitions publish`, or by
+another process, is used by new applications everywhere without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.platform.db import Database
+from engine.platform.models import Definition, Publication
+from engine.runtime.machine import WorkflowMachine
+from engine.runtime.validation import FormValidator
+from engine.spec.errors import DefinitionsInvalid
+from engine.spec.loader import Definitions, load_definitions, load_texts
+from engine.spec.model import FormSpec, WorkflowSpec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A workflow version with its form version, validator and machine."""
+
+    workflow: WorkflowSpec
+    form: FormSpec
+    validator: FormValidator
+    machine: WorkflowMachine
+
+
+class DefinitionRegistry:
+    """Holds the current definitions and every version met so far, compiled once."""
+
+    def __init__(self, root: Path, template_dir: Path, db: Database | None = None) -> None:
+        self.root = root
+        self.template_dir = template_dir
+        self.db = db
+        self.current: Definitions | None = None
+        self._forms: dict[tuple[str, str], FormSpec] = {}
+        self._workflows: dict[tuple[str, str], WorkflowSpec] = {}
+        self._validators: dict[tuple[str, str], FormValidator] = {}
+        self._machines: dict[tuple[str, str], WorkflowMachine] = {}
+        self._published = False
+        # The newest definitions row this process has looked at (0: none yet).
+        self._seen = 0
+
+    def paths(self) -> tuple[list[Path], list[Path]]:
+        """Return the form files and workflow files under the root, sorted."""
+        return (
+            sorted((self.root / "forms").glob("*.yaml")),
+            sorted((self.root / "workflows").glob("*.yaml")),
+        )
+
+    def load_files(self) -> Definitions:
+        """Load and check every file; keep the previous good set if any file is broken."""
+        forms, workflows = self.paths()
+        loaded = load_definitions(forms, workflows, self.template_dir)
+        self.current = loaded
+        self._remember(loaded)
+        return loaded
+
+    def publish(
+        self, session: Session, by: str = "files", *, again: bool = True
+    ) -> list[Definition]:
+        """Put every current version in force that is not; return the versions published.
+
+        A version never seen is stored; one stored but not in force (staff went back to
+        it) is published again, unless `again` is False: a process starting on its files
+        records new versions only, so an old copy of the files never undoes a publication.
+        """
+        assert self.current is not None, "load_files() first"
+        rows = []
+        specs: list[tuple[str, FormSpec | WorkflowSpec]] = [
+            ("form", f) for f in self.current.forms.values()
+        ] + [("workflow", w) for w in self.current.workflows.values()]
+        in_force = {(d.kind, d.name): d.id for d in self.in_force(session)}
+        for kind, spec in specs:
+            row = session.scalar(
+                select(Definition).where(
+                    Definition.kind == kind,
+                    Definition.name == spec.name,
+                    Definition.version == spec.version,
+                )
+            )
+            if row is None:
+                row = Definition(
+                    kind=kind,
+                    name=spec.name,
+                    version=spec.version,
+                    source=spec.source,
+                    path=spec.where.file if spec.where else "",
+                    published_by=by,
+                )
+                try:
+                    # A savepoint: another process may publish the same version at once.
+                    with session.begin_nested():
+                        session.add(row)
+                except IntegrityError:
+                    continue
+            elif in_force.get((kind, spec.name)) == row.id or not again:
+                continue
+            session.add(Publication(definition=row, published_by=by))
+            rows.append(row)
+        session.flush()
+        return rows
+
+    def in_force(self, session: Session) -> list[Definition]:
+        """Return the version of each form and workflow published last."""
+        latest = (
+            select(func.max(Publication.id))
+            .join(Definition, Publication.definition_id == Definition.id)
+            .group_by(Definition.kind, Definition.name)
+        )
+        found = session.scalars(select(Publication).where(Publication.id.in_(latest))).all()
+        return [p.definition for p in found]
+
+    @property
+    def needs_publishing(self) -> bool:
+        """Tell whether this process has not yet recorded the versions of its own files."""
+        return not self._published
+
+    def ensure_published(self, session: Session) -> None:
+        """Record the current versions once per process, before an application pins them."""
+        if not self._published:
+            self.publish(session, by="app", again=False)
+            self._published = True
+
+    def follow_published(self, session: Session) -> bool:
+        """Put in force the latest published versions, if any is newer than ours.
+
+        Returns whether anything changed. A published version that cannot be loaded (the
+        code moved on since) is logged and the versions in force are kept.
+        """
+        newest = int(session.scalar(select(func.max(Publication.id))) or 0)
+        if newest == self._seen or self.current is None:
+            return False
+        self._seen = newest
+        rows = self.in_force(session)
+        in_force = {("form", n): f.version for n, f in self.current.forms.items()}
+        in_force |= {("workflow", n): w.version for n, w in self.current.workflows.items()}
+        if {(r.kind, r.name): r.version for r in rows} == in_force:
+            return False
+        texts = [(r.path or f"{r.kind}s/{r.name}.yaml", r.source) for r in rows]
+        try:
+            loaded = load_texts(texts, self.template_dir)
+        except DefinitionsInvalid as error:
+            log.warning(
+                "the latest published definitions cannot be loaded; keeping "
+                "the versions in force:\n%s",
+                error,
+            )
+            return False
+        self.current = loaded
+        self._remember(loaded)
+        return True
+
+    def _remember(self, loaded: Definitions) -> None:
+        """Keep every version just loaded, so it is compiled and looked up once."""
+        for form in loaded.forms.values():
+            self._forms[(form.name, form.version)] = form
+        for spec in loaded.workflows.values():
+            self._workflows[(spec.name, spec.version)] = spec
+
+    # -- lookups ---------------------------------------------------------------------
+
+    def workflow_names(self) -> list[str]:
+        """Return the names of the current workflows."""
+        assert self.current is not None
+        return sorted(self.current.workflows)
+
+    def latest(self, workflow: str) -> Compiled:
+        """Return the current version of a workflow, compiled."""
+        assert self.current is not None
+        spec = self.current.workflows[workflow]
+        form = self.current.forms[spec.form]
+        return self.compiled(spec.name, spec.version, form.version)
+
+    def compiled(self, workflow: str, version: str, form_version: str) -> Compiled:
+        """Return a pinned workflow version with its pinned form version, compiled once."""
+        if (workflow, version) not in self._workflows:
+            self._load_stored(workflow, version, form_version)
+        spec = self._workflows[(workflow, version)]
+        if (spec.form, form_version) not in self._forms:
+            self._load_stored(workflow, version, form_version)
+        form = self._forms[(spec.form, form_version)]
+        key = (workflow, version)
+        if key not in self._machines:
+            self._machines[key] = WorkflowMachine(spec)
+        return Compiled(spec, form, self._validator(form), self._machines[key])
+
+    def _validator(self, form: FormSpec) -> FormValidator:
+        """Return the form version's validator, compiled once."""
+        key = (form.name, form.version)
+        if key not in self._validators:
+            self._validators[key] = FormValidator(form)
+        return self._validators[key]
+
+    def _load_stored(self, workflow: str, version: str, form_version: str) -> None:
+        """Load an older published version from the database (the files have moved on)."""
+        if self.db is None:
+            raise KeyError((workflow, version))
+        with self.db.reading() as session:
+            flow = session.scalar(
+                select(Definition).where(
+                    Definition.kind == "workflow",
+                    Definition.name == workflow,
+                    Definition.version == version,
+                )
+            )
+            if flow is None:
+                raise KeyError((workflow, version))
+            form_rows = session.scalars(
+                select(Definition).where(
+                    Definition.kind == "form", Definition.version == form_version
+                )
+            ).all()
+        texts = [(f"{flow.path or workflow} (version {version})", flow.source)]
+        texts += [(f"{f.path or f.name} (version {f.version})", f.source) for f in form_rows]
+        # Report forms of obligations are not pinned: the current ones lend their names.
+        pinned = {f.name for f in form_rows}
+        if self.current is not None:
+            texts += [
+                (f"{f.where.file if f.where else f.name}", f.source)
+                for f in self.current.forms.values()
+                if f.name not in pinned
+            ]
+        loaded = load_texts(texts, self.template_dir)
+        self._remember(loaded)
+
+    def form(self, name: str, version: str | None = None) -> tuple[FormSpec, FormValidator]:
+        """Return a form (the current version, or a stored one) and its validator."""
+        assert self.current is not None
+        if version is None:
+            spec = self.current.forms[name]
+        else:
+            if (name, version) not in self._forms:
+                self._load_stored_form(name, version)
+            spec = self._forms[(name, version)]
+        return spec, self._validator(spec)
+
+    def _load_stored_form(self, name: str, version: str) -> None:
+        if self.db is None:
+            raise KeyError((name, version))
+        with self.db.reading() as session:
+            row = session.scalar(
+                select(Definition).where(
+                    Definition.kind == "form",
+                    Definition.name == name,
+                    Definition.version == version,
+                )
+            )
+        if row is None:
+            raise KeyError((name, version))
+        text = (f"{row.path or name} (version {version})", row.source)
+        loaded = load_texts([text], self.template_dir)
+        self._remember(loaded)
+
+    def validators_for(self, compiled: Compiled) -> dict[str, FormValidator]:
+        """Return the validators of every form a workflow's transitions name."""
+        return {compiled.form.name: compiled.validator}

@@ -1,0 +1,1 @@
+"""Web plumbing every feature's views share: security, filters, form fields, errors."""

@@ -1,0 +1,170 @@
+"""Security by default: CSRF, sign-in sessions, role checks, headers and error pages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, render_template, request
+from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_required
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from engine.platform.models import User
+from engine.platform.services import services
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+CSRF_MESSAGE = (
+    "Your session expired or the form was sent twice; go back, reload the page and try again."
+)
+# Endpoints Flask itself adds; static files carry no user data.
+_FRAMEWORK_ENDPOINTS = {"static"}
+
+csrf = CSRFProtect()
+
+
+class CurrentUser(UserMixin):
+    """The signed-in user as the web layer sees it: a detached, read-only summary."""
+
+    def __init__(self, id: int, email: str, name: str, roles: frozenset[str]) -> None:
+        self.id = id
+        self.email = email
+        self.name = name
+        self.roles = roles
+
+    def has_role(self, role: str) -> bool:
+        """Tell whether this user holds the role."""
+        return role in self.roles
+
+    @classmethod
+    def of(cls, user: User) -> CurrentUser:
+        """Build from a database row."""
+        return cls(user.id, user.email, user.name, user.role_set())
+
+
+class AnonymousUser(AnonymousUserMixin):
+    """Nobody signed in: holds no roles, so templates can ask without checking first."""
+
+    id = None
+    email = ""
+    name = ""
+    roles: frozenset[str] = frozenset()
+
+    def has_role(self, role: str) -> bool:
+        """Tell whether this user holds the role (never)."""
+        return False
+
+
+def init_security(app: Flask) -> None:
+    """Switch on CSRF, sign-in sessions, security headers and the error pages."""
+    csrf.init_app(app)
+    manager = LoginManager()
+    manager.login_view = "auth.login"
+    manager.login_message = "Sign in to see that page."
+    manager.login_message_category = "info"
+    manager.anonymous_user = AnonymousUser
+    manager.user_loader(load_user)
+    manager.init_app(app)
+    app.after_request(set_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    for code in (400, 403, 404, 413, 429):
+        app.register_error_handler(code, _error_page)
+
+
+def load_user(user_id: str) -> CurrentUser | None:
+    """Load the signed-in user from the session cookie's id; inactive users sign out."""
+    try:
+        key = int(user_id)
+    except ValueError:
+        return None
+    with services().db.reading() as session:
+        user = session.get(User, key)
+        if user is None or not user.active:
+            return None
+        return CurrentUser.of(user)
+
+
+def set_security_headers(response: Response) -> Response:
+    """Add the security headers to every response."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    # Pages for a signed-in user hold personal data: keep them out of shared caches
+    # and out of the back-button cache after signing out.
+    if current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Let the view run only for a signed-in user holding one of the roles."""
+    if not roles:
+        raise ValueError("role_required needs at least one role")
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if not any(current_user.has_role(role) for role in roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded: Any = login_required(checked)
+        # Read by unguarded_endpoints(): the route audit that every view is checked.
+        guarded.required_roles = frozenset(roles)
+        return cast(F, guarded)
+
+    return decorate
+
+
+def public_route(view: F) -> F:
+    """Mark a view as open to everyone, so the route audit knows it was meant."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def unguarded_endpoints(app: Flask) -> list[str]:
+    """Return the endpoints that are neither public_route nor role_required."""
+    return sorted(
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint not in _FRAMEWORK_ENDPOINTS
+        and not getattr(view, "is_public", False)
+        and not getattr(view, "required_roles", None)
+    )
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Tell whether a `next` value is a path on this site (never another host)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    # Browsers read "/\\evil.example" as "//evil.example"; control characters can hide it.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    return render_template("errors/400.html", message=CSRF_MESSAGE), 400
+
+
+def _error_page(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    return render_template(f"errors/{code}.html", error=error), code

@@ -1,0 +1,1 @@
+"""Reviewers' work: the queue, its filters and export, bulk decisions, assignment, overrides."""

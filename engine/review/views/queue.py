@@ -1,0 +1,102 @@
+"""Reviewers: the queue of applications waiting for a decision, and the decision page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+
+from engine.applications import moves as ops
+from engine.applications import obligations as owed
+from engine.applications.cases import db_user, load_case, options_for, today
+from engine.platform.services import services
+from engine.platform.web.form_view import answer_rows, diff_rows
+from engine.platform.web.security import role_required
+from engine.review.assignment import staff_members
+from engine.review.queue import (
+    ANYONE,
+    ME,
+    NOBODY,
+    decisions_for,
+    find,
+    state_choices,
+    workflow_choices,
+)
+from engine.review.queue_args import filter_from, query_args
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+# Rows per page of the queue (the app's QUEUE_PAGE_SIZE setting overrides it).
+PAGE_SIZE = 100
+ASSIGNED_LABELS = ((ANYONE, "Anyone or nobody"), (ME, "Me"), (NOBODY, "Nobody"))
+
+
+@bp.get("")
+@role_required("reviewer", "admin")
+def queue() -> str:
+    """List applications as filtered (by default: waiting for staff), oldest first."""
+    svc = services()
+    now = today()
+    parsed = filter_from(request.args)
+    wanted = parsed.wanted
+    with svc.db.reading() as session:
+        rows = find(session, svc.registry, wanted, current_user.id, now)
+        staff = staff_members(session)
+    # The count and the CSV cover every match; the page shows one slice at a time.
+    size = int(current_app.config.get("QUEUE_PAGE_SIZE", PAGE_SIZE))
+    pages = max(1, -(-len(rows) // size))
+    raw_page = request.args.get("page", "1")
+    page = min(pages, int(raw_page)) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    shown = rows[(page - 1) * size : page * size]
+    return render_template(
+        "review/queue.html",
+        rows=shown,
+        total=len(rows),
+        first=(page - 1) * size + 1,
+        page=page,
+        pages=pages,
+        today=now,
+        wanted=wanted,
+        errors=parsed.errors,
+        args=query_args(wanted),
+        workflows=workflow_choices(svc.registry),
+        states=state_choices(svc.registry, wanted.workflow),
+        assigned_choices=ASSIGNED_LABELS,
+        staff=staff,
+        decisions=decisions_for(shown),
+    )
+
+
+@bp.get("/applications/<int:application_id>")
+@role_required("reviewer", "admin")
+def application(application_id: int) -> str:
+    """Show an application in full, what changed since changes were requested, and the decisions."""
+    svc = services()
+    with svc.db.reading() as session:
+        app_row, compiled = load_case(session, application_id)
+        events = ops.history(session, application_id)
+        user = db_user(session)
+        options = [
+            (t, b)
+            for t, b in options_for(session, app_row, compiled, user)
+            if "applicant" not in t.roles or user.id != app_row.owner_id
+        ]
+        changes = ops.changes_since_request(session, compiled, app_row)
+        owing = owed.for_application(session, application_id)
+        staff = staff_members(session)
+        assignee = app_row.assigned_to  # loaded while the session is open
+    diff = diff_rows(compiled.form, changes[0], changes[1]) if changes else None
+    return render_template(
+        "review/application.html",
+        owed=owing,
+        owed_today=today(),
+        application=app_row,
+        compiled=compiled,
+        state=compiled.workflow.states[app_row.state],
+        events=events,
+        options=options,
+        diff=diff,
+        pages=answer_rows(compiled.form, app_row.answers, today(), svc.calendar),
+        overdue=app_row.due_on is not None and app_row.due_on < today(),
+        staff=staff,
+        assignee=assignee,
+    )

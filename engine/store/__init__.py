@@ -1,1 +1,0 @@
-"""Persistence: SQLAlchemy models, transactions and migrations glue."""

@@ -1,0 +1,74 @@
+"""The web layer: Flask blueprints, one per audience, over the engine and the store."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from engine.platform.services import init_services
+
+
+def init_app(app: Flask) -> None:
+    """Attach services, security, blueprints and CLI commands to the app."""
+    from engine.accounts.views import account, auth, passwords
+    from engine.applications import views as applicant
+    from engine.certificates.views import actions as certificate_actions
+    from engine.certificates.views import educators, verify
+    from engine.certificates.views import issuing as certificates
+    from engine.certificates.views import pdfs as certificate_pdfs
+    from engine.cli import register_commands
+    from engine.definitions.views import definition_versions, editor, editor_preview, versions
+    from engine.definitions.views import workflows as workflows_admin
+    from engine.listings import views as listings
+    from engine.obligations import views as obligations
+    from engine.operations import views as admin
+    from engine.organizations.views import directory, people, switcher
+    from engine.organizations.views import providers as providers_admin
+    from engine.pages.views import help, public, rule_book
+    from engine.platform.web.filters import init_filters
+    from engine.platform.web.live_definitions import init_live_definitions
+    from engine.platform.web.security import init_security
+    from engine.review.views import assignments, bulk, overrides
+    from engine.review.views import export as queue_export
+    from engine.review.views import queue as review
+
+    init_services(app)
+    init_security(app)
+    init_filters(app)
+    init_live_definitions(app)
+    for module in (
+        public,
+        help,
+        directory,
+        rule_book,
+        auth,
+        passwords,
+        educators,
+        account,
+        switcher,
+        people,
+        applicant,
+        review,
+        queue_export,
+        bulk,
+        assignments,
+        obligations,
+        certificates,
+        certificate_pdfs,
+        certificate_actions,
+        verify,
+        overrides,
+        versions,
+        admin,
+        providers_admin,
+        workflows_admin,
+        editor,
+        editor_preview,
+        definition_versions,
+        # Last: its address /<page> must never hide another page's.
+        listings,
+    ):
+        app.register_blueprint(module.bp)
+    clashes = listings.check_routes(app, app.extensions["formflow"].registry)
+    if clashes:
+        raise ValueError("\n".join(clashes))
+    register_commands(app)
