@@ -16,13 +16,11 @@ from engine.platform.web.security import role_required
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-# Every kind of account has one of these roles; the page is everyone's own.
-SIGNED_IN = ("applicant", "reviewer", "admin")
 WRONG_PASSWORD = "Your current password is not correct."
 
 
 @bp.get("")
-@role_required(*SIGNED_IN)
+@role_required(*users.ROLES)
 def overview() -> str:
     """Show the person's name, email, username and the organizations they work for."""
     with services().db.reading() as db_session:
@@ -34,7 +32,7 @@ def overview() -> str:
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@role_required(*SIGNED_IN)
+@role_required(*users.ROLES)
 def change_password() -> str | Response:
     """Change the password: the current one, then the new one twice."""
     if request.method == "GET":

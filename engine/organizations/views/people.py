@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine.accounts.views.account import SIGNED_IN
+from engine.accounts.users import ROLES as SIGNED_IN
 from engine.organizations import memberships as orgs
 from engine.organizations.current import current_membership
 from engine.organizations.people_changes import (

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine.accounts.views.account import SIGNED_IN
+from engine.accounts.users import ROLES as SIGNED_IN
 from engine.organizations.current import choose, current_membership, my_memberships
 from engine.platform.web.security import is_safe_next, role_required
 
