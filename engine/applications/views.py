@@ -23,6 +23,7 @@ from engine.applications.decisions import fire_from_request
 from engine.organizations.choice import choose_organization
 from engine.organizations.current import current_membership, my_memberships
 from engine.organizations.similar import check_similar
+from engine.platform.definitions import Compiled
 from engine.platform.models import Application, Organization
 from engine.platform.services import services
 from engine.platform.web.form_view import answer_rows, page_fields
@@ -130,7 +131,7 @@ def page(application_id: int, page_id: str) -> str | Response | tuple[str, int]:
     return _render_page(application, compiled, spec_page, answers, errors)
 
 
-def _save(application: Application, compiled: ops.Compiled, answers: dict[str, Any]) -> None:
+def _save(application: Application, compiled: Compiled, answers: dict[str, Any]) -> None:
     with services().db.transaction() as session:
         fresh = session.get(Application, application.id)
         assert fresh is not None
@@ -150,7 +151,7 @@ def _change_items(answers: dict[str, Any], action: str) -> dict[str, Any]:
     return answers
 
 
-def _next_url(application_id: int, compiled: ops.Compiled, page_id: str) -> str:
+def _next_url(application_id: int, compiled: Compiled, page_id: str) -> str:
     ids = [p.id for p in compiled.form.pages]
     position = ids.index(page_id)
     if position + 1 < len(ids):
@@ -160,7 +161,7 @@ def _next_url(application_id: int, compiled: ops.Compiled, page_id: str) -> str:
 
 def _render_page(
     application: Application,
-    compiled: ops.Compiled,
+    compiled: Compiled,
     spec_page: Any,
     answers: dict[str, Any],
     errors: list[Any],

@@ -39,7 +39,7 @@ _FRAMEWORK_ENDPOINTS = {"static"}
 csrf = CSRFProtect()
 
 
-class CurrentUser(UserMixin):
+class CurrentUser(UserMixin):  # type: ignore[misc]  # flask_login is untyped
     """The signed-in user as the web layer sees it: a detached, read-only summary."""
 
     def __init__(self, id: int, email: str, name: str, roles: frozenset[str]) -> None:
@@ -58,7 +58,7 @@ class CurrentUser(UserMixin):
         return cls(user.id, user.email, user.name, user.role_set())
 
 
-class AnonymousUser(AnonymousUserMixin):
+class AnonymousUser(AnonymousUserMixin):  # type: ignore[misc]  # flask_login is untyped
     """Nobody signed in: holds no roles, so templates can ask without checking first."""
 
     id = None
