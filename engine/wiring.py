@@ -26,12 +26,14 @@ def init_app(app: Flask) -> None:
     from engine.pages.views import help, public, rule_book
     from engine.platform.web.filters import init_filters
     from engine.platform.web.live_definitions import init_live_definitions
+    from engine.platform.web.request_input import init_request_input
     from engine.platform.web.security import init_security
     from engine.review.views import assignments, bulk, overrides
     from engine.review.views import export as queue_export
     from engine.review.views import queue as review
 
     init_services(app)
+    init_request_input(app)
     init_security(app)
     init_filters(app)
     init_live_definitions(app)
