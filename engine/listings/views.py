@@ -18,6 +18,7 @@ from engine.applications.cases import today
 from engine.listings.items import format_options, listed_items, page_names
 from engine.platform.definitions import DefinitionRegistry
 from engine.platform.services import services
+from engine.platform.web.request_input import whole_number
 from engine.platform.web.security import public_route
 from engine.runtime.listing_items import ListedItem
 from engine.runtime.listing_search import (
@@ -81,7 +82,7 @@ def _table(every: list[ListedItem], query: ListingQuery) -> dict[str, Any]:
     size = int(current_app.config.get("LISTING_PAGE_SIZE", PAGE_SIZE))
     pages = max(1, -(-len(found) // size))
     number = request.args.get("page", "1")
-    current = min(max(int(number) if number.isdigit() else 1, 1), pages)
+    current = min(max(whole_number(number) or 1, 1), pages)
     start = (current - 1) * size
     return {
         "items": found[start : start + size],

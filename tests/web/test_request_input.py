@@ -6,6 +6,7 @@ import pytest
 from flask import Flask
 
 from engine.platform.web.request_input import MAX_ID, whole_number
+from tests.web.helpers import make_user, sign_in
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,14 @@ def test_a_nul_byte_anywhere_is_a_bad_request(
 
 def test_text_without_nul_bytes_passes(app: Flask) -> None:
     assert app.test_client().get("/providers?q=Bozeman").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["%C2%B2", "0", "-3", "9" * 5000, "abc"])
+def test_a_page_number_that_is_not_one_shows_the_first_page(app: Flask, page: str) -> None:
+    make_user(app, "reviewer@example.org", "reviewer")
+    reviewer = app.test_client()
+    sign_in(reviewer, "reviewer@example.org")
+    for path in ("/review", "/providers", "/events"):
+        client = reviewer if path == "/review" else app.test_client()
+        response = client.get(f"{path}?page={page}")
+        assert response.status_code == 200, path

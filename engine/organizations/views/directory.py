@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from engine.organizations.directory import directory_page
 from engine.platform.services import services
+from engine.platform.web.request_input import whole_number
 from engine.platform.web.security import public_route
 
 bp = Blueprint("directory", __name__)
@@ -20,5 +21,5 @@ def providers() -> str:
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY]
     page = request.args.get("page", "1")
     with services().db.reading() as session:
-        found = directory_page(session, query, int(page) if page.isdigit() else 1)
+        found = directory_page(session, query, whole_number(page) or 1)
     return render_template("public/providers.html", found=found, query=query)

@@ -10,6 +10,7 @@ from engine.applications.cases import db_user, load_case
 from engine.applications.moves import Conflict
 from engine.platform.models import User
 from engine.platform.services import services
+from engine.platform.web.request_input import whole_number
 from engine.platform.web.security import role_required
 from engine.review import assignment
 from engine.review.selection import ItemResult, Picked, back_to_queue, picked_from_form
@@ -91,7 +92,8 @@ def _user_id(raw: str | None) -> int | None:
     """Read a posted user id: '' is nobody, digits an id, anything else -1 (refused)."""
     if raw is None or raw == "":
         return None
-    return int(raw) if raw.isdigit() else -1
+    found = whole_number(raw)
+    return -1 if found is None else found
 
 
 def _bulk_choice(raw: str) -> int | None:
@@ -100,7 +102,8 @@ def _bulk_choice(raw: str) -> int | None:
         return int(current_user.id)
     if raw == "nobody":
         return None
-    return int(raw) if raw.isdigit() else -1
+    found = whole_number(raw)
+    return -1 if found is None else found
 
 
 def _name(user: User | None) -> str:

@@ -10,6 +10,7 @@ from engine.applications import obligations as owed
 from engine.applications.cases import db_user, load_case, options_for, today
 from engine.platform.services import services
 from engine.platform.web.form_view import answer_rows, diff_rows
+from engine.platform.web.request_input import whole_number
 from engine.platform.web.security import role_required
 from engine.review.assignment import staff_members
 from engine.review.queue import (
@@ -45,7 +46,7 @@ def queue() -> str:
     size = int(current_app.config.get("QUEUE_PAGE_SIZE", PAGE_SIZE))
     pages = max(1, -(-len(rows) // size))
     raw_page = request.args.get("page", "1")
-    page = min(pages, int(raw_page)) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    page = min(pages, max(1, whole_number(raw_page) or 1))
     shown = rows[(page - 1) * size : page * size]
     return render_template(
         "review/queue.html",
