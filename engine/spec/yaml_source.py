@@ -138,7 +138,10 @@ def _parse(
         walk.visit(node, ())
         if walk.duplicates:
             raise DefinitionsInvalid(list(walk.duplicates.values()))
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, OverflowError) as exc:
+            raise _unreadable_value(loader, node, file) from exc
     finally:
         loader.dispose()
     return Source(file, text, data, version, walk.values, walk.keys)
@@ -199,6 +202,41 @@ class _Walk:
 
     def _error(self, node: Node, message: str) -> DefinitionsInvalid:
         return _invalid(self.file, _position(node), message)
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _unreadable_value(
+    loader: yaml.SafeLoader | yaml.CSafeLoader, root: Node, file: str
+) -> DefinitionsInvalid:
+    """Find the value the parser read but could not turn into data (a 30 February)."""
+    # A failed construction leaves the loader's bookkeeping half-done; start it afresh.
+    loader.constructed_objects = {}
+    loader.recursive_objects = {}
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ScalarNode):
+            try:
+                loader.construct_object(node)
+            except (ValueError, OverflowError):
+                return _invalid(file, _position(node), _value_problem(node))
+        elif isinstance(node, SequenceNode):
+            pending.extend(reversed(node.value))
+        elif isinstance(node, MappingNode):
+            pending.extend(child for pair in reversed(node.value) for child in reversed(pair))
+    return _invalid(file, (1, 1), "a value in the file cannot be read")
+
+
+def _value_problem(node: ScalarNode) -> str:
+    shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    if node.tag == _TIMESTAMP_TAG:
+        return f"'{shown}' is not a date that exists; write a date as YYYY-MM-DD"
+    if node.tag == _INT_TAG:
+        return f"the number {shown} is too long; a number has at most 4,300 digits"
+    return f"the value '{shown}' cannot be read"
 
 
 def _position(node: Node) -> Position:

@@ -221,3 +221,21 @@ def test_file_names_are_shown_relative_to_the_working_directory(
     monkeypatch.chdir(tmp_path / "forms")
     outside = tmp_path / "b.yaml"
     assert display_name(outside) == str(outside)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("a: 1\ndefault: 2023-02-30\n", 2, 10, "'2023-02-30' is not a date that exists"),
+        ("x: [1, 2023-13-01]\n", 1, 8, "'2023-13-01' is not a date that exists"),
+        ("a:\n  - b: " + "9" * 5000 + "\n", 2, 8, "is too long; a number has at most"),
+    ],
+)
+def test_a_value_that_cannot_be_read_is_located_not_a_traceback(
+    text: str, line: int, column: int, message: str
+) -> None:
+    with pytest.raises(DefinitionsInvalid) as caught:
+        parse_source(text.encode(), "forms/x.yaml")
+    (error,) = caught.value.errors
+    assert (error.file, error.line, error.column) == ("forms/x.yaml", line, column)
+    assert message in error.message
