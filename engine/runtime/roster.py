@@ -57,7 +57,15 @@ def read_csv(
     later: Sequence[date] = (),
 ) -> tuple[list[Attendee], list[RowProblem]]:
     """Check a CSV roster; return the attendees, or no attendees and every problem."""
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return [], [RowProblem(line, "the file holds a NUL character; save it again as CSV text")]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        rows = list(reader)
+    except csv.Error:
+        # The only error the reader raises on text: a cell longer than its limit (128 KB).
+        return [], [RowProblem(reader.line_num, "a cell is far too long; is this a roster?")]
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     if not rows:

@@ -96,3 +96,20 @@ def test_a_date_still_to_come_cannot_have_been_attended() -> None:
     assert problems == [
         RowProblem(2, "2026-03-17 has not happened yet; issue its certificates after it")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "name,email\nAvery,a@example.org\nB" + "x" * 140_000 + ",b@example.org\n",
+            RowProblem(3, "a cell is far too long; is this a roster?"),
+        ),
+        (
+            "name,email\nAvery,a@example.org\nBo\x00b,b@example.org\n",
+            RowProblem(3, "the file holds a NUL character; save it again as CSV text"),
+        ),
+    ],
+)
+def test_a_file_no_roster_can_be_is_refused_with_its_row(text: str, problem: RowProblem) -> None:
+    assert read_csv(text, ONE_DAY) == ([], [problem])
