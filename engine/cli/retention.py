@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
@@ -52,22 +54,28 @@ def group(ctx: click.Context, apply: bool, by: str) -> None:
         click.echo("Nothing was deleted; run again with --apply to purge.")
 
 
+def _operator() -> str:
+    # Who typed the command: the account on the server, named in the history.
+    return f"{getpass.getuser()} (command line)"
+
+
 @group.command("hold")
 @click.argument("application_id", type=int)
 @click.option("--reason", required=True, help="Why it must be kept (shown in lists).")
 def hold_command(application_id: int, reason: str) -> None:
     """Put an application under legal hold: it will never be purged while held."""
     with services().db.transaction() as session:
-        retention.set_hold(session, application_id, reason)
+        retention.set_hold(session, application_id, reason, _operator(), held=True)
     click.echo(f"Application {application_id} is under legal hold: {reason}")
 
 
 @group.command("release")
 @click.argument("application_id", type=int)
-def release_command(application_id: int) -> None:
+@click.option("--reason", required=True, help="Why the hold is lifted (kept in the history).")
+def release_command(application_id: int, reason: str) -> None:
     """Lift the legal hold of an application."""
     with services().db.transaction() as session:
-        retention.set_hold(session, application_id, None)
+        retention.set_hold(session, application_id, reason, _operator(), held=False)
     click.echo(f"Application {application_id} is no longer under legal hold.")
 
 

@@ -98,10 +98,12 @@ def purge(
     keep_until = _keep_until(registry, application)
     if keep_until is None or keep_until > now:
         raise Held(application_id)
-    assert application.final_at is not None
-    # The database refuses deletes before keep_until; rows made final before it was
-    # recorded get it now, from the same rule just checked.
-    application.keep_until = keep_until
+    # The database refuses deletes before keep_until and never lets it move earlier; rows
+    # made final before it was recorded get it now, from the same rule just checked.
+    if application.keep_until is None:
+        application.keep_until = keep_until
+    elif application.keep_until > now:
+        raise Held(application_id)
     session.flush()
     count = 0
     # Reminders hang off obligations, so they go first; then the rows naming the application.
@@ -135,11 +137,17 @@ def purge(
     return record
 
 
-def set_hold(session: Session, application_id: int, reason: str | None) -> Application:
-    """Place (with a reason) or lift (reason None) a legal hold on an application."""
-    application = session.get(Application, application_id)
+def set_hold(
+    session: Session, application_id: int, reason: str, by: str, *, held: bool
+) -> Application:
+    """Place or lift a legal hold, saying why and who; the database writes it into the history."""
+    application = session.get(Application, application_id, with_for_update={"of": Application})
     if application is None:
         raise LookupError(application_id)
-    application.legal_hold = reason is not None
-    application.legal_hold_reason = reason or ""
+    application.legal_hold = held
+    application.legal_hold_reason = reason
+    # The database writes the history row from these and then clears legal_hold_by, so a
+    # later change typed by hand is never credited to whoever changed the hold before.
+    application.legal_hold_by = by
+    session.flush()
     return application

@@ -188,7 +188,10 @@ class Application(Base):
     # database itself refuses to delete the application or its history before then.
     keep_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Why the hold was last placed or lifted, and by whom: the database writes both into
+    # the history whenever legal_hold changes (migration 0012).
     legal_hold_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    legal_hold_by: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The reviewer who has taken it on; changed only by engine.review.assignment.
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id"), nullable=True, index=True

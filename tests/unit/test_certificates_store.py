@@ -32,7 +32,7 @@ from engine.platform.models import (
 from engine.platform.outbox import deliver_pending
 from engine.runtime.roster import Attendee
 from engine.spec.layout import LayoutSpec, load_layout
-from tests.unit.test_retention import _backdate, _decided
+from tests.unit.test_retention import _backdate, _decided, as_database_owner
 from tests.web.helpers import listed_event, make_provider, make_user, sign_in, start_event
 
 NOW = datetime(2026, 3, 18, 15)
@@ -242,12 +242,13 @@ def test_a_batch_is_made_once_page_by_page_from_stored_details(app: Flask) -> No
 def test_a_batch_missing_a_detail_fails_with_the_reason(app: Flask) -> None:
     event_id = _listed_and_issued(app, [AVERY_2027])
     svc = app.extensions["formflow"]
+    # As if stored by a faulty version: the certificate lost its title.
+    with as_database_owner(app) as session:
+        certificate = certs.for_application(session, event_id)[0]
+        certificate.details = {**certificate.details, "title": ""}
     with svc.db.transaction() as session:
         application = session.get(Application, event_id)
         assert application is not None
-        # As if stored by a faulty version: the certificate lost its title.
-        certificate = certs.for_application(session, event_id)[0]
-        certificate.details = {**certificate.details, "title": ""}
         batch_id = batches.request_batch(session, application, None).id
     batches.make_pending(svc.db, svc.registry, _layouts(), ROOT / "static")
     with svc.db.reading() as session:

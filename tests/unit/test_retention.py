@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from engine.operations import retention
 from engine.platform.models import (
@@ -33,8 +36,30 @@ def _decided(app: Flask, decision: str = "approve") -> int:
     return application_id
 
 
+@contextmanager
+def as_database_owner(app: Flask) -> Iterator[Session]:
+    """A session with the record triggers off, as only the database's owner can have."""
+    db = app.extensions["formflow"].db
+    with db.transaction() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SET LOCAL session_replication_role = replica"))
+            yield session
+            return
+        # SQLite has no switch: whoever holds the file can drop the triggers and put them back.
+        triggers = session.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        ).all()
+        for trigger in triggers:
+            session.execute(text(f"DROP TRIGGER {trigger.name}"))
+        yield session
+        session.flush()
+        for trigger in triggers:
+            session.execute(text(trigger.sql))
+
+
 def _backdate(app: Flask, application_id: int, final_at: datetime) -> None:
-    with app.extensions["formflow"].db.transaction() as session:
+    # Five years cannot pass in a test: the owner moves the dates back instead.
+    with as_database_owner(app) as session:
         session.execute(
             update(Application)
             .where(Application.id == application_id)
@@ -105,7 +130,7 @@ def test_legal_hold_blocks_purge_until_released(app: Flask) -> None:
     applied = runner.invoke(args=["retention", "--apply"])
     assert "Purged 0 applications." in applied.output
     assert _count(app, Application, application_id) == 1
-    runner.invoke(args=["retention", "release", str(application_id)])
+    runner.invoke(args=["retention", "release", str(application_id), "--reason", "Closed"])
     applied = runner.invoke(args=["retention", "--apply"])
     assert "Purged 1 application." in applied.output, applied.output
     assert _count(app, Application, application_id) == 0
@@ -138,11 +163,12 @@ def test_the_database_refuses_to_delete_records_early(app: Flask, table: str) ->
             session.execute(statement, {"id": application_id})
     _backdate(app, application_id, datetime(2019, 6, 1, 12))
     with db.transaction() as session:
-        retention.set_hold(session, application_id, "Audit")
+        retention.set_hold(session, application_id, "Audit", "t", held=True)
     with pytest.raises(DBAPIError, match="retention period"):
         with db.transaction() as session:
             session.execute(statement, {"id": application_id})
-    assert _count(app, AuditEvent, application_id) == 3
+    # Three moves, and the hold itself: placing it is written into the history.
+    assert _count(app, AuditEvent, application_id) == 4
 
 
 def test_a_draft_can_never_be_deleted_by_hand(app: Flask) -> None:
