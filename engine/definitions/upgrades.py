@@ -9,10 +9,10 @@ Each move is an audit event `definitions:upgrade` with a snapshot of the answers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, not_, select, update
 from sqlalchemy.orm import Session
 
 from engine.applications.moves import title_from
@@ -172,7 +172,8 @@ def move(
                 # Mapped into a final state: it is decided now, and its retention counts.
                 years = target.workflow.retention_years
                 values["final_at"] = now
-                values["keep_until"] = None if years is None else add_years(now, years)
+                # Never earlier than it was: the database refuses to shorten a record's life.
+                values["keep_until"] = _no_earlier(None if years is None else add_years(now, years))
         result = session.execute(
             update(Application)
             .where(
@@ -230,3 +231,10 @@ def _comment(target: Target, plan: UpgradePlan) -> str:
             f"Answer given to '{labels.get(question, question)}': {plan.answers[question]}"
         )
     return "\n".join(lines)
+
+
+def _no_earlier(keep_until: datetime | None) -> Any:
+    """Return the SQL for keep_until moved to this date unless it already lies later."""
+    if keep_until is None:
+        return Application.keep_until
+    return case((Application.keep_until > keep_until, Application.keep_until), else_=keep_until)
