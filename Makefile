@@ -7,7 +7,7 @@ USWDS_VERSION := 3.14.0
 FLASK := $(BIN)/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install browser db demo clean bench
+.PHONY: run test lint install browser fonts db demo clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,13 @@ install: $(VENV)/.installed static/uswds/.installed
 browser:
 	@test -x /usr/bin/chromium || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
 
-db: install
+# Certificates print names in any script: a fallback font with Chinese, Japanese and Korean
+# letters comes from the system packages (the PDF check refuses a letter no font has).
+FALLBACK_FONT := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+fonts:
+	@test -f $(FALLBACK_FONT) || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-droid-fallback)
+
+db: install fonts
 	$(FLASK) db upgrade
 
 run: install db
@@ -42,7 +48,7 @@ run: install db
 	  $(FLASK) worker --interval 30 & \
 	  $(FLASK) run --host 127.0.0.1 --port 5000'
 
-test: install browser
+test: install browser fonts
 	$(BIN)/pytest -q
 
 lint: install

@@ -6,9 +6,12 @@ title or code is refused before anything is drawn, so no certificate comes out b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import cast
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from engine.certificates.qr import draw_qr
@@ -17,9 +20,14 @@ from engine.spec.layout import OPTIONAL_DETAILS, Item, LayoutSpec
 # Shapes fpdf2 understands, by the names the layout uses.
 _ALIGN = {"left": "L", "center": "C", "right": "R"}
 _ORIENTATION = {"landscape": "L", "portrait": "P"}
-# A font file that covers more letters than the layout's Latin fonts, used for any letter
-# they lack (a name written in Vietnamese, say); a system location, used where present.
-FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# Font files that cover more letters than the layout's Latin fonts, used for any letter
+# they lack (a name written in Vietnamese or Chinese, say); system locations, used where
+# present. A name with a letter none of them has is refused before it is issued.
+FALLBACK_FONTS = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+)
+_MAX_SHOWN = 10
 
 
 class MissingDetail(ValueError):
@@ -70,10 +78,37 @@ def _document(layout: LayoutSpec, static_dir: Path) -> FPDF:
         pdf.add_font(name, "", str(static_dir / font.regular))
         if font.bold:
             pdf.add_font(name, "B", str(static_dir / font.bold))
-    if FALLBACK_FONT.is_file():
-        pdf.add_font("fallback", "", str(FALLBACK_FONT))
-        pdf.set_fallback_fonts(["fallback"], exact_match=False)
+    fallbacks = [path for path in FALLBACK_FONTS if path.is_file()]
+    for number, path in enumerate(fallbacks):
+        pdf.add_font(f"fallback{number}", "", str(path))
+    if fallbacks:
+        pdf.set_fallback_fonts([f"fallback{n}" for n in range(len(fallbacks))], exact_match=False)
     return pdf
+
+
+def unprintable(layout: LayoutSpec, static_dir: Path) -> Callable[[str], str]:
+    """Return a check giving the letters of a text no font of the layout can print."""
+    covered: set[int] = set()
+    for font in layout.fonts.values():
+        for file in (font.regular, font.bold):
+            if file:
+                covered |= _letters_of(str(static_dir / file))
+    for path in FALLBACK_FONTS:
+        if path.is_file():
+            covered |= _letters_of(str(path))
+
+    def lacking(text: str) -> str:
+        missing = dict.fromkeys(c for c in text if not c.isspace() and ord(c) not in covered)
+        return ", ".join(list(missing)[:_MAX_SHOWN])
+
+    return lacking
+
+
+@functools.lru_cache(maxsize=16)
+def _letters_of(path: str) -> frozenset[int]:
+    # The font's character map: which code points it has a glyph for.
+    with TTFont(path, lazy=True) as font:
+        return frozenset(cast(dict[int, str], font.getBestCmap() or {}))
 
 
 def _draw(pdf: FPDF, item: Item, details: Mapping[str, str]) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import MultiDict
 
 from engine.certificates.issue import EventForCertificates
-from engine.runtime.roster import Attendee, RowProblem, check_rows
+from engine.runtime.roster import Attendee, RowProblem, Unprintable, check_rows
 
 BLANK_ROWS = 5  # rows offered at first, and added by "Add more rows"
 MAX_FORM_ROWS = 200  # more than this is a job for a CSV file
@@ -69,7 +69,7 @@ def more_rows(rows: list[RosterRow]) -> list[RosterRow]:
 
 
 def check(
-    rows: list[RosterRow], event: EventForCertificates
+    rows: list[RosterRow], event: EventForCertificates, unprintable: Unprintable | None = None
 ) -> tuple[list[Attendee], list[tuple[str, str]]]:
     """Check the rows typed in; return the attendees, or none and the error summary.
 
@@ -92,7 +92,9 @@ def check(
         first = rows[0] if rows else RosterRow(1)
         first.errors["name"] = ["Enter at least one attendee: a name and an email address."]
         return [], [(first.field_id("name"), first.errors["name"][0])]
-    attendees, problems = check_rows(entries, event.dates, event.completed, event.later)
+    attendees, problems = check_rows(
+        entries, event.dates, event.completed, event.later, unprintable
+    )
     by_number = {row.number: row for row in rows}
     summary = []
     for problem in problems:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -50,11 +50,16 @@ class RowProblem:
         return f"Row {self.line}: {self.message}"
 
 
+# Given a name, returns the letters the certificate cannot print ("" when it prints).
+Unprintable = Callable[[str], str]
+
+
 def read_csv(
     text: str,
     event_dates: Sequence[date],
     completed: tuple[date, date] | None = None,
     later: Sequence[date] = (),
+    unprintable: Unprintable | None = None,
 ) -> tuple[list[Attendee], list[RowProblem]]:
     """Check a CSV roster; return the attendees, or no attendees and every problem."""
     if "\x00" in text:
@@ -84,7 +89,7 @@ def read_csv(
         )
     if not entries:
         return [], [RowProblem(2, "the file names the columns but lists no attendee")]
-    return check_rows(entries, event_dates, completed, later)
+    return check_rows(entries, event_dates, completed, later, unprintable)
 
 
 def check_rows(
@@ -92,6 +97,7 @@ def check_rows(
     event_dates: Sequence[date],
     completed: tuple[date, date] | None = None,
     later: Sequence[date] = (),
+    unprintable: Unprintable | None = None,
 ) -> tuple[list[Attendee], list[RowProblem]]:
     """Check rows (line, {name, email, license_number, dates}); all good, or every problem.
 
@@ -104,6 +110,12 @@ def check_rows(
     seen: dict[str, int] = {}
     for line, row in entries:
         found = _row_problems(row, event_dates, completed, later)
+        lacking = unprintable(row["name"]) if unprintable and row.get("name") else ""
+        if lacking:
+            found.append(
+                f"the name has letters the certificate cannot print ({lacking}); write it "
+                "in letters it can print, or ask the agency"
+            )
         email = row.get("email", "").strip().lower()
         if email and email in seen:
             found.append(f"{email} is already on row {seen[email]}; list each educator once")

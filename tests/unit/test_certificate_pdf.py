@@ -11,7 +11,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from engine.certificates.pdf import MissingDetail, render_certificates
+from engine.certificates.pdf import MissingDetail, render_certificates, unprintable
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.layout import CERTIFICATE_DETAILS, LayoutSpec, load_layout
 
@@ -209,3 +209,19 @@ def test_the_layout_example_of_the_yaml_reference_loads(tmp_path: Path) -> None:
     path.write_text(example)
     layout = load_layout(path, STATIC)
     assert layout.details() == {"educator_name", "verify_url"}
+
+
+@pytest.mark.parametrize(
+    "name", ["王小明", "Nguyễn Thị Minh Khai", "Ólafur Þórðarson", "Zoë Ångström"]
+)
+def test_a_name_in_any_script_the_fonts_hold_prints(layout: LayoutSpec, name: str) -> None:
+    assert unprintable(layout, STATIC)(name) == ""
+    (page,) = _pages(render_certificates(layout, [{**DETAILS, "educator_name": name}], STATIC))
+    assert name in page
+
+
+def test_a_letter_no_font_holds_is_named_before_anything_is_issued(layout: LayoutSpec) -> None:
+    lacking = unprintable(layout, STATIC)
+    assert lacking("Avery Johnson") == ""
+    # Egyptian hieroglyphs and a private-use letter: in none of the fonts.
+    assert lacking("Avery \U00013000\ue000 \U00013000") == "\U00013000, \ue000"

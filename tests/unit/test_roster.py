@@ -113,3 +113,20 @@ def test_a_date_still_to_come_cannot_have_been_attended() -> None:
 )
 def test_a_file_no_roster_can_be_is_refused_with_its_row(text: str, problem: RowProblem) -> None:
     assert read_csv(text, ONE_DAY) == ([], [problem])
+
+
+def test_a_name_the_certificate_cannot_print_is_refused_on_its_row() -> None:
+    def lacking(name: str) -> str:
+        return ", ".join(c for c in name if ord(c) > 0xFFFF)
+
+    text = "name,email\nAvery,a@example.org\nScribe \U00013000,s@example.org\n"
+    attendees, problems = read_csv(text, ONE_DAY, unprintable=lacking)
+    assert attendees == []
+    assert problems == [
+        RowProblem(
+            3,
+            "the name has letters the certificate cannot print (\U00013000); write it in "
+            "letters it can print, or ask the agency",
+        )
+    ]
+    assert read_csv(text.replace(" \U00013000", ""), ONE_DAY, unprintable=lacking)[1] == []

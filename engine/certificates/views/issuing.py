@@ -17,6 +17,7 @@ from engine.certificates import issue as issuing
 from engine.certificates import issued as certs
 from engine.certificates import roster_form
 from engine.certificates.issue import EventForCertificates
+from engine.certificates.pdf import unprintable
 from engine.platform.clock import utcnow
 from engine.platform.definitions import Compiled
 from engine.platform.models import Application
@@ -24,7 +25,7 @@ from engine.platform.services import services
 from engine.platform.web.security import role_required
 from engine.runtime.certificate_details import units_text
 from engine.runtime.reference import reference
-from engine.runtime.roster import Attendee, read_csv
+from engine.runtime.roster import Attendee, Unprintable, read_csv
 
 bp = Blueprint("certificates", __name__)
 
@@ -73,7 +74,7 @@ def issue_rows(application_id: int) -> str | Response | tuple[str, int]:
     event = _issuing_event(application_id)
     if isinstance(event, Response):
         return event
-    attendees, summary = roster_form.check(rows, event)
+    attendees, summary = roster_form.check(rows, event, _unprintable(event))
     if summary:
         return _render(application_id, rows, summary), 400
     return _issue(application_id, attendees)
@@ -89,7 +90,9 @@ def upload(application_id: int) -> str | Response | tuple[str, int]:
     text, problem = _uploaded_text()
     if problem:
         return _render(application_id, roster_form.blank_rows(), [], [problem]), 400
-    attendees, problems = read_csv(text, event.dates, event.completed, event.later)
+    attendees, problems = read_csv(
+        text, event.dates, event.completed, event.later, _unprintable(event)
+    )
     if problems:
         listed = [f"{p}." if not str(p).endswith(".") else str(p) for p in problems]
         return _render(application_id, roster_form.blank_rows(), [], listed), 400
@@ -123,6 +126,13 @@ def _issuing_event(application_id: int) -> EventForCertificates | Response:
         flash(f"Certificates cannot be issued while the event is: {label}.", "error")
         return back(application_id)
     return event
+
+
+def _unprintable(event: EventForCertificates) -> Unprintable | None:
+    # Names are checked against the fonts the event's certificates are printed with.
+    svc = services()
+    layout = svc.layouts.get(event.spec.layout)
+    return None if layout is None else unprintable(layout, svc.static_dir)
 
 
 def _uploaded_text() -> tuple[str, str]:
