@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from urllib.parse import urlencode
+
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from engine.platform.web.request_input import MAX_ID, whole_number
-from tests.web.helpers import make_user, sign_in
+from tests.web.helpers import PASSWORD, make_user, sign_in, token
 
 
 @pytest.mark.parametrize(
@@ -86,3 +91,35 @@ def test_a_page_number_that_is_not_one_shows_the_first_page(app: Flask, page: st
         client = reviewer if path == "/review" else app.test_client()
         response = client.get(f"{path}?page={page}")
         assert response.status_code == 200, path
+
+
+def _chunked(client: FlaskClient, path: str, body: bytes) -> TestResponse:
+    return client.post(
+        path,
+        input_stream=io.BytesIO(body),
+        headers={
+            "Transfer-Encoding": "chunked",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        # As a server hands on a chunked body: no length, the stream ends where it ends.
+        environ_overrides={"CONTENT_LENGTH": "", "wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_body_over_the_limit_is_refused_whole(app: Flask) -> None:
+    client = app.test_client()
+    body = f"csrf_token={token(client)}&email=a%40example.org&password=".encode()
+    response = _chunked(client, "/auth/login", body + b"x" * (3 * 1024 * 1024))
+    assert response.status_code == 413
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(app: Flask) -> None:
+    make_user(app, "chunked@example.org")
+    client = app.test_client()
+    body = urlencode(
+        {"csrf_token": token(client), "email": "chunked@example.org", "password": PASSWORD}
+    )
+    response = _chunked(client, "/auth/login", body.encode())
+    # Signed in: every field arrived, the token and the password included.
+    assert response.status_code == 302
+    assert "/auth/login" not in response.headers["Location"]

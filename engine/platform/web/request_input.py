@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, abort, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 # The largest id an INTEGER column holds on PostgreSQL (and the smallest limit of the two
 # databases): a larger one in an address can name no row, so it is "not found".
@@ -42,7 +49,35 @@ def _refuse_nul_bytes() -> None:
                 abort(400)
 
 
+class WholeBody:
+    """A body sent in chunks (no Content-Length) is read whole up to the limit, or refused.
+
+    Without a length, a body over MAX_CONTENT_LENGTH would be cut at the limit and the rest
+    of the form silently lost; read here, it is either all there or answered with a 413.
+    """
+
+    def __init__(self, app: WSGIApplication, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Pass the request on with its whole body and a length, or answer 413."""
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not environ.get("CONTENT_LENGTH"):
+            body = environ["wsgi.input"].read(self.limit + 1)
+            if len(body) > self.limit:
+                return RequestEntityTooLarge()(environ, start_response)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ["wsgi.input_terminated"] = False
+            del environ["HTTP_TRANSFER_ENCODING"]
+        return self.app(environ, start_response)
+
+
 def init_request_input(app: Flask) -> None:
-    """Bound every `<int:...>` route argument and refuse NUL bytes before any view runs."""
+    """Bound `<int:...>` route arguments, read chunked bodies whole, refuse NUL bytes."""
     app.url_map.converters["int"] = BoundedIntConverter
+    limit: Any = app.config.get("MAX_CONTENT_LENGTH")
+    if limit:
+        app.wsgi_app = WholeBody(app.wsgi_app, int(limit))  # type: ignore[method-assign]
     app.before_request(_refuse_nul_bytes)
