@@ -42,6 +42,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BASE_URL="http://127.0.0.1:5000",
         LOGIN_MAX_FAILURES=5,
         LOGIN_WINDOW_MINUTES=15,
+        # Sessions end after this long without a request: staff sooner than providers.
+        STAFF_IDLE_MINUTES=30,
+        IDLE_MINUTES=120,
         PASSWORD_RESET_MAX_PER_HOUR=3,
         # Codes an educator may ask for in an hour: per address, and per network address.
         EDUCATOR_CODES_PER_HOUR=3,

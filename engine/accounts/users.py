@@ -108,14 +108,25 @@ def replace_password(session: Session, user: User, new_password: str) -> bool:
     result = session.execute(
         update(User)
         .where(User.id == user.id, User.password_hash == user.password_hash)
-        .values(password_hash=new_hash)
+        .values(password_hash=new_hash, session_epoch=User.session_epoch + 1)
         .execution_options(synchronize_session=False)
     )
-    assert isinstance(result, CursorResult)
-    if result.rowcount != 1:
+    if not isinstance(result, CursorResult) or result.rowcount != 1:
         return False
     user.password_hash = new_hash
+    # A new password ends the account's other sessions (the caller renews its own).
+    user.session_epoch = (user.session_epoch or 0) + 1
     return True
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every session of an account, on every device (signing out does this)."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_epoch=User.session_epoch + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def login_key(session: Session, login: str) -> str:

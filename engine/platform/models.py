@@ -58,6 +58,9 @@ class User(Base):
     roles: Mapped[str] = mapped_column(String(200), default="applicant")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Sessions remember the epoch they began in; signing out or changing the password
+    # moves it on, which ends every session of the account, on every device.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def role_set(self) -> frozenset[str]:
         """Return the roles this user holds."""

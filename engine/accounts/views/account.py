@@ -12,7 +12,7 @@ from engine.organizations import memberships as orgs
 from engine.platform.clock import utcnow
 from engine.platform.models import User
 from engine.platform.services import services
-from engine.platform.web.security import role_required
+from engine.platform.web.security import CurrentUser, role_required, start_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -69,5 +69,7 @@ def change_password() -> str | Response:
                     errors = [("current_password", "Your password changed meanwhile; try again.")]
     if not changed:
         return render_template("account/password.html", errors=errors)
+    # The other sessions ended with the change; this one goes on under the new epoch.
+    start_session(CurrentUser.of(user))
     flash("Your password has been changed. Use the new one next time you sign in.", "success")
     return redirect(url_for("account.overview"))

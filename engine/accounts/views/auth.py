@@ -10,7 +10,7 @@ from engine.accounts import users
 from engine.accounts.password_rules import password_errors
 from engine.platform.clock import utcnow
 from engine.platform.services import services
-from engine.platform.web.security import CurrentUser, is_safe_next, public_route
+from engine.platform.web.security import CurrentUser, is_safe_next, public_route, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -101,6 +101,10 @@ def login() -> Page:
 @public_route
 def logout() -> Response:
     """Sign out (POST only, so a link on another site cannot sign anyone out)."""
+    if current_user.is_authenticated:
+        # Every session of the account ends, not only this browser's.
+        with services().db.transaction() as db_session:
+            users.end_sessions(db_session, int(current_user.id))
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -111,6 +115,7 @@ def sign_in(user: CurrentUser) -> None:
     # Nothing set before it (and no planted session id) carries over.
     session.clear()
     login_user(user)
+    start_session(user)
 
 
 def _signup_errors(name: str, email: str, password: str, confirm: str) -> Errors:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, current_app, flash, render_template, request, session
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -37,16 +38,27 @@ CSRF_MESSAGE = (
 _FRAMEWORK_ENDPOINTS = {"static"}
 
 csrf = CSRFProtect()
+# What the session remembers besides the user: the epoch it began in, when it was last used.
+EPOCH = "epoch"
+SEEN = "seen"
+STAFF_ROLES = frozenset({"reviewer", "admin"})
+IDLE_MESSAGE = (
+    "You were signed out because the service was not used for a while. Sign in again: "
+    "everything you saved or continued past is kept."
+)
 
 
 class CurrentUser(UserMixin):  # type: ignore[misc]  # flask_login is untyped
     """The signed-in user as the web layer sees it: a detached, read-only summary."""
 
-    def __init__(self, id: int, email: str, name: str, roles: frozenset[str]) -> None:
+    def __init__(
+        self, id: int, email: str, name: str, roles: frozenset[str], epoch: int = 0
+    ) -> None:
         self.id = id
         self.email = email
         self.name = name
         self.roles = roles
+        self.epoch = epoch
 
     def has_role(self, role: str) -> bool:
         """Tell whether this user holds the role."""
@@ -55,7 +67,7 @@ class CurrentUser(UserMixin):  # type: ignore[misc]  # flask_login is untyped
     @classmethod
     def of(cls, user: User) -> CurrentUser:
         """Build from a database row."""
-        return cls(user.id, user.email, user.name, user.role_set())
+        return cls(user.id, user.email, user.name, user.role_set(), user.session_epoch or 0)
 
 
 class AnonymousUser(AnonymousUserMixin):  # type: ignore[misc]  # flask_login is untyped
@@ -93,11 +105,39 @@ def load_user(user_id: str) -> CurrentUser | None:
         key = int(user_id)
     except ValueError:
         return None
-    with services().db.reading() as session:
-        user = session.get(User, key)
+    with services().db.reading() as db_session:
+        user = db_session.get(User, key)
         if user is None or not user.active:
             return None
-        return CurrentUser.of(user)
+        signed_in = CurrentUser.of(user)
+    if session.get(EPOCH) != signed_in.epoch:
+        return None  # signed out elsewhere, or the password changed since
+    if _idle_too_long(signed_in):
+        session.pop("_user_id", None)
+        flash(IDLE_MESSAGE, "info")
+        return None
+    return signed_in
+
+
+def start_session(user: CurrentUser) -> None:
+    """Remember in the session the epoch it began in and when it was last used."""
+    session[EPOCH] = user.epoch
+    session[SEEN] = int(time.time())
+
+
+def _idle_too_long(user: CurrentUser) -> bool:
+    # Staff see everyone's records, so their sessions end sooner than providers'.
+    config = current_app.config
+    staff = bool(user.roles & STAFF_ROLES)
+    minutes = int(config["STAFF_IDLE_MINUTES" if staff else "IDLE_MINUTES"])
+    now = int(time.time())
+    seen = session.get(SEEN)
+    if not isinstance(seen, int) or now - seen > minutes * 60:
+        return True
+    # Written back at most once a minute, so most responses set no new cookie.
+    if now - seen >= 60:
+        session[SEEN] = now
+    return False
 
 
 def set_security_headers(response: Response) -> Response:
