@@ -34,6 +34,7 @@ from engine.organizations import memberships as orgs
 from engine.platform import clock
 from engine.platform.db import Database
 from engine.platform.definitions import DefinitionRegistry
+from engine.platform.mail import MailSettings
 from engine.platform.migrate import upgrade
 from engine.platform.models import Application, AuditEvent, Organization, OutboxMessage, User
 from engine.runtime.calendar import BusinessCalendar
@@ -70,7 +71,7 @@ class Setting:
     definitions: Path
     templates: Path
     calendar: BusinessCalendar
-    mail: ops.Mail
+    mail: MailSettings
 
 
 def scenario_files(paths: list[Path]) -> list[Path]:

@@ -45,7 +45,7 @@ def create_organization(session: Session, action: ActionSpec, ctx: ActionContext
             continue
         invited.add(normalise_email(email))
         user, new_account = orgs.invite(session, organization, name=name, email=email, role=role)
-        queue_invitation(session, ctx.account_mail(), user, organization, new_account)
+        queue_invitation(session, ctx.mail, user, organization, new_account)
 
 
 def _group_people(group: PeopleGroup | None, ctx: ActionContext) -> list[tuple[str, str]]:

@@ -30,4 +30,4 @@ def grant_membership(session: Session, action: ActionSpec, ctx: ActionContext) -
         session, organization, name=ctx.answer(spec.name), email=email, role=orgs.MEMBER
     )
     if not already:  # someone who works there already needs no new instructions
-        queue_invitation(session, ctx.account_mail(), user, organization, new_account)
+        queue_invitation(session, ctx.mail, user, organization, new_account)
