@@ -42,7 +42,8 @@ from engine.runtime.machine import Blocked, Blocker
 from engine.scenarios import publishing
 from engine.scenarios.coverage import Move
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
-from engine.spec.messages import did_you_mean, schema_errors
+from engine.spec.messages import schema_errors
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, Source, read_source
 
 PASSWORD = "scenario-password-1"
