@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Flask
 
+from engine.platform.mailer import MAIL_DEFAULTS
+
 ROOT = Path(__file__).resolve().parent
 
 
@@ -31,10 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DEFINITIONS_DIR=str(ROOT),
         TEMPLATE_DIR=str(ROOT / "templates"),
         HELP_DIR=str(ROOT / "templates" / "help"),
-        MAIL_BACKEND="smtp",
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=25,
-        SMTP_TIMEOUT=10,
+        **MAIL_DEFAULTS,
         MAIL_FROM="Renewal Unit Provider System <no-reply@opi.example.gov>",
         STAFF_CONTACT="opirenewalunits@example.gov",
         SITE_NAME="Renewal Unit Provider System",

@@ -44,6 +44,7 @@ from engine.certificates import issue as issuing  # noqa: E402
 from engine.platform import clock  # noqa: E402
 from engine.platform.db import Database  # noqa: E402
 from engine.platform.definitions import DefinitionRegistry  # noqa: E402
+from engine.platform.mail import MailSettings  # noqa: E402
 from engine.platform.migrate import upgrade  # noqa: E402
 from engine.platform.models import Application, Certificate, CertificateBatch  # noqa: E402
 from engine.runtime.calendar import montana  # noqa: E402
@@ -65,7 +66,7 @@ def timed(operation: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def listed_event(db: Database, registry: DefinitionRegistry, mail: ops.Mail) -> int:
+def listed_event(db: Database, registry: DefinitionRegistry, mail: MailSettings) -> int:
     """List one event of one provider, as the demo does; return its id."""
     compiled = registry.latest("event_report")
     with clock.frozen_at(LISTED), db.transaction() as session:
@@ -111,7 +112,7 @@ def run(url: str, attendees: int) -> None:
     registry = DefinitionRegistry(ROOT, ROOT / "templates", db)
     registry.load_files()
     emails = Environment(loader=FileSystemLoader(ROOT / "templates"), keep_trailing_newline=True)
-    mail = ops.Mail(emails, "https://rups.example.gov", "Renewal Units", "ru@opi.example.gov")
+    mail = MailSettings(emails, "https://rups.example.gov", "Renewal Units", "ru@opi.example.gov")
     layouts = {"certificate": load_layout(LAYOUT, STATIC)}
     event_id = listed_event(db, registry, mail)
     rows = roster(attendees)

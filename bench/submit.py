@@ -36,6 +36,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, insert, make_url, text
 from engine.applications import moves as ops
 from engine.platform.db import Database
 from engine.platform.definitions import Compiled, DefinitionRegistry
+from engine.platform.mail import MailSettings
 from engine.platform.migrate import upgrade
 from engine.platform.models import JsonData, User
 from engine.runtime.calendar import BusinessCalendar, montana
@@ -166,7 +167,7 @@ def _database_results(db: Database, n: int, warmup: int) -> list[Result]:
     registry.load_files()
     compiled = registry.latest("provider_registration")
     calendar = montana()
-    mail = ops.Mail(
+    mail = MailSettings(
         Environment(loader=FileSystemLoader(ROOT / "templates")),
         "https://ru.example.org",
         "Renewal Units",

@@ -44,6 +44,7 @@ from engine.obligations.reminders import send_reminders  # noqa: E402
 from engine.platform import clock  # noqa: E402
 from engine.platform.db import Database  # noqa: E402
 from engine.platform.definitions import DefinitionRegistry  # noqa: E402
+from engine.platform.mail import MailSettings  # noqa: E402
 from engine.platform.migrate import upgrade  # noqa: E402
 from engine.platform.models import Application, Obligation, OutboxMessage  # noqa: E402
 from engine.runtime.calendar import montana  # noqa: E402
@@ -63,7 +64,7 @@ def timed(operation: Callable[[], object]) -> float:
     return (time.perf_counter_ns() - start) / 1e6
 
 
-def populate(db: Database, registry: DefinitionRegistry, mail: ops.Mail, events: int) -> None:
+def populate(db: Database, registry: DefinitionRegistry, mail: MailSettings, events: int) -> None:
     """List `events` events of one provider, each owing two certificate counts."""
     compiled = registry.latest("event_report")
     calendar = montana()
@@ -94,7 +95,7 @@ def run(url: str, events: int, repeats: int) -> None:
     registry = DefinitionRegistry(ROOT, ROOT / "templates", db)
     registry.load_files()
     emails = Environment(loader=FileSystemLoader(ROOT / "templates"), keep_trailing_newline=True)
-    mail = ops.Mail(emails, "https://rups.example.gov", "Renewal Units", "ru@opi.example.gov")
+    mail = MailSettings(emails, "https://rups.example.gov", "Renewal Units", "ru@opi.example.gov")
     calendar = montana()
     started = time.perf_counter()
     populate(db, registry, mail, events)

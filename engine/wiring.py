@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from engine.platform.services import init_services
+from engine.certificates.files import CertificateFiles
+from engine.platform.services import Services, init_services
+
+
+def certificate_files(svc: Services) -> CertificateFiles:
+    """Return what makes the certificate PDFs attached to outgoing email."""
+    return CertificateFiles(svc.db, svc.registry, svc.layouts, svc.static_dir)
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +38,7 @@ def init_app(app: Flask) -> None:
     from engine.review.views import export as queue_export
     from engine.review.views import queue as review
 
-    init_services(app)
+    init_services(app, attachments=certificate_files)
     init_request_input(app)
     init_security(app)
     init_filters(app)

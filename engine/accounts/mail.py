@@ -6,51 +6,29 @@ application; like every email they go out only after the transaction commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from engine.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, make_password_token
+from engine.platform.mail import MailSettings
 from engine.platform.models import Organization, OutboxMessage, User
 
 SET_PASSWORD_PATH = "/auth/set-password/"
+SIGN_IN_PATH = "/auth/login"
 
 
-@dataclass(frozen=True)
-class AccountMail:
-    """How account emails are rendered and signed."""
-
-    emails: Environment
-    base_url: str
-    site_name: str
-    staff_contact: str
-    secret_key: str
-
-
-def set_password_link(mail: AccountMail, user: User) -> str:
+def set_password_link(mail: MailSettings, user: User) -> str:
     """Return the signed, expiring, single-use link that lets this user set a password."""
-    return mail.base_url + SET_PASSWORD_PATH + make_password_token(mail.secret_key, user)
+    return mail.link(SET_PASSWORD_PATH + make_password_token(mail.secret_key, user))
 
 
 def queue(
-    session: Session, mail: AccountMail, template: str, user: User, **context: object
+    session: Session, mail: MailSettings, template: str, user: User, **context: Any
 ) -> OutboxMessage:
     """Render emails/<template>.txt for this user and add it to the outbox."""
-    text = mail.emails.get_template(f"emails/{template}.txt").render(
-        user=user,
-        site_name=mail.site_name,
-        staff_contact=mail.staff_contact,
-        sign_in_link=f"{mail.base_url}/auth/login",
-        **context,
-    )
-    first, _, body = text.partition("\n")
-    row = OutboxMessage(
-        application_id=None,
-        template=template,
-        to_addr=user.email,
-        subject=first.removeprefix("Subject:").strip(),
-        body=body.lstrip("\n"),
+    row = mail.email(
+        template, user.email, user=user, sign_in_link=mail.link(SIGN_IN_PATH), **context
     )
     session.add(row)
     return row
@@ -58,7 +36,7 @@ def queue(
 
 def queue_invitation(
     session: Session,
-    mail: AccountMail,
+    mail: MailSettings,
     user: User,
     organization: Organization,
     new_account: bool,
@@ -82,7 +60,7 @@ def queue_invitation(
     )
 
 
-def queue_password_reset(session: Session, mail: AccountMail, user: User) -> OutboxMessage:
+def queue_password_reset(session: Session, mail: MailSettings, user: User) -> OutboxMessage:
     """Send a link to choose a new password (valid 24 hours)."""
     return queue(
         session,

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from engine.applications.moves import Conflict, Mail, fire
+from engine.applications.moves import Conflict, fire
 from engine.applications.obligations import met_by_application
 from engine.platform.db import Database
 from engine.platform.definitions import DefinitionRegistry
+from engine.platform.mail import MailSettings
 from engine.platform.models import Application
 from engine.runtime.answers import answers_that_count
 from engine.runtime.machine import SYSTEM, Attempt, Blocked, Calendar, Outcome, blockers
@@ -44,7 +45,7 @@ def advance(
     application_id: int,
     today: date,
     calendar: Calendar,
-    mail: Mail,
+    mail: MailSettings,
 ) -> Outcome | None:
     """Fire the first `by: system` move whose guards hold now, in the caller's transaction."""
     application = session.get(Application, application_id)
@@ -125,7 +126,7 @@ def _movable(
 
 
 def fire_automatic(
-    db: Database, registry: DefinitionRegistry, today: date, calendar: Calendar, mail: Mail
+    db: Database, registry: DefinitionRegistry, today: date, calendar: Calendar, mail: MailSettings
 ) -> AutomaticReport:
     """Fire every automatic move that is due, one transaction per move."""
     report = AutomaticReport()

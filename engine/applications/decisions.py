@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from engine.applications import moves as ops
 from engine.applications.cases import db_user, is_staff, load_case, today
+from engine.platform.mail import mail_settings
 from engine.platform.services import services
 from engine.platform.web.outbox_hook import deliver_after_commit
 from engine.runtime.machine import Blocked
-
-
-def mail_settings() -> ops.Mail:
-    """Return how emails are rendered for this app."""
-    config = current_app.config
-    return ops.Mail(
-        emails=current_app.jinja_env,
-        base_url=config["BASE_URL"],
-        site_name=config["SITE_NAME"],
-        staff_contact=config["STAFF_CONTACT"],
-        secret_key=config["SECRET_KEY"],
-    )
 
 
 def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, int]:

@@ -8,21 +8,19 @@ at once exactly one wins; the other gets `Conflict` and nothing of theirs is sto
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jinja2 import Environment
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine.accounts.mail import AccountMail
 from engine.applications.actions import run_actions
 from engine.applications.actions.context import ActionContext
 from engine.applications.obligations import met_by_name
 from engine.organizations.memberships import role_in
 from engine.platform.clock import utcnow
 from engine.platform.definitions import Compiled, DefinitionRegistry
+from engine.platform.mail import MailSettings
 from engine.platform.models import AnswerSnapshot, Application, AuditEvent, User
 from engine.platform.years import add_years
 from engine.runtime.answers import answers_that_count
@@ -44,24 +42,6 @@ class Conflict(Exception):
 
 class NotEditable(Exception):
     """The application's state does not let its answers change."""
-
-
-@dataclass(frozen=True)
-class Mail:
-    """How action handlers render email: templates and links."""
-
-    emails: Environment
-    base_url: str
-    site_name: str
-    staff_contact: str
-    # Signs links in emails (set-password invitations); the app's SECRET_KEY.
-    secret_key: str = ""
-
-    def account_mail(self) -> AccountMail:
-        """Return the same settings for account emails (invitations, resets)."""
-        return AccountMail(
-            self.emails, self.base_url, self.site_name, self.staff_contact, self.secret_key
-        )
 
 
 def title_of(compiled: Compiled, answers: Mapping[str, Any]) -> str:
@@ -147,7 +127,7 @@ def fire(
     comment: str,
     today: date,
     calendar: Calendar,
-    mail: Mail,
+    mail: MailSettings,
     *,
     reason: str = "",
     override_reason: str = "",
@@ -234,11 +214,7 @@ def fire(
             workflow=compiled.workflow,
             outcome=outcome,
             actor=user,
-            emails=mail.emails,
-            base_url=mail.base_url,
-            site_name=mail.site_name,
-            staff_contact=mail.staff_contact,
-            secret_key=mail.secret_key,
+            mail=mail,
             answers=attempt.answers,
             form=compiled.form,
             today=today,

@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session
 from engine.accounts.users import create_user, hash_password, normalise_email
 from engine.applications import moves as ops
 from engine.applications import obligations as owed
-from engine.applications.decisions import mail_settings
 from engine.certificates import issue as issuing
 from engine.certificates import issued as certs
 from engine.cli.worker import JOBS
 from engine.obligations.filing import judge_and_file
 from engine.platform import clock
 from engine.platform.clock import utcnow
+from engine.platform.mail import mail_settings
 from engine.platform.models import Application, Organization, User
 from engine.platform.services import Services, services
 from engine.runtime.machine import Blocked

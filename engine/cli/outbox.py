@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from engine.platform import outbox as store
-from engine.platform.mailer import mailer_from_config
 from engine.platform.services import services
+from engine.platform.web.outbox_hook import deliver_app_outbox
 
 group = AppGroup("outbox", help="Deliver and inspect outgoing email.")
 
@@ -17,16 +17,7 @@ group = AppGroup("outbox", help="Deliver and inspect outgoing email.")
 @click.option("--limit", default=100, show_default=True, help="Most emails to send this run.")
 def deliver(limit: int) -> None:
     """Send pending emails with the configured mailer and print what happened."""
-    config = current_app.config
-    svc = services()
-    report = store.deliver_pending(
-        svc.db,
-        mailer_from_config(config),
-        limit=limit,
-        max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 5)),
-        attachments=svc.certificate_files(),
-    )
-    click.echo(str(report))
+    click.echo(str(deliver_app_outbox(limit)))
 
 
 @group.command("list")

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from engine.applications.decisions import mail_settings
 from engine.platform.definitions import DefinitionRegistry
+from engine.platform.mail import mail_settings
 from engine.platform.services import services
 from engine.scenarios.coverage import Move, WorkflowCoverage, coverage
 from engine.scenarios.runner import Setting, run_file, scenario_files

@@ -18,15 +18,15 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from engine.applications.automatic import fire_automatic
-from engine.applications.decisions import mail_settings
 from engine.certificates import batches
 from engine.obligations.periods import renew_periods
 from engine.obligations.reminders import send_reminders
 from engine.platform import clock
-from engine.platform.mailer import mailer_from_config
-from engine.platform.outbox import deliver_pending, fail_interrupted
+from engine.platform.mail import mail_settings
+from engine.platform.outbox import fail_interrupted
 from engine.platform.services import services
 from engine.platform.web.live_definitions import follow_published
+from engine.platform.web.outbox_hook import deliver_app_outbox
 
 
 def automatic_moves() -> str:
@@ -49,15 +49,7 @@ def obligation_reminders() -> str:
 
 def deliver_outbox() -> str:
     """Send pending email, retrying what failed before."""
-    config = current_app.config
-    svc = services()
-    report = deliver_pending(
-        svc.db,
-        mailer_from_config(config),
-        max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 5)),
-        attachments=svc.certificate_files(),
-    )
-    return str(report)
+    return str(deliver_app_outbox())
 
 
 def certificate_batches() -> str:

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from engine.applications import obligations as owed
 from engine.applications.automatic import advance
-from engine.applications.moves import Conflict, Mail
+from engine.applications.moves import Conflict
 from engine.certificates import issued as certs
 from engine.platform.definitions import DefinitionRegistry
+from engine.platform.mail import MailSettings
 from engine.platform.models import Application, Obligation
 from engine.runtime import reconcile
 from engine.runtime.machine import Calendar
@@ -45,7 +46,7 @@ def judge_and_file(
     user_id: int,
     today: date,
     calendar: Calendar,
-    mail: Mail,
+    mail: MailSettings,
 ) -> Filing:
     """Check a report against its form and the certificates issued; if good, file it.
 

@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from engine.applications.contact import applicant_addresses
-from engine.applications.moves import Mail
 from engine.applications.obligations import OPEN
 from engine.platform.db import Database
 from engine.platform.definitions import DefinitionRegistry
+from engine.platform.mail import MailSettings
 from engine.platform.models import Application, Obligation, ObligationReminder, OutboxMessage
 from engine.runtime.obligations import reminder_stage
 from engine.runtime.reference import reference
@@ -37,7 +37,7 @@ class ReminderReport:
 
 
 def send_reminders(
-    db: Database, registry: DefinitionRegistry, today: date, mail: Mail
+    db: Database, registry: DefinitionRegistry, today: date, mail: MailSettings
 ) -> ReminderReport:
     """Write every reminder due today that was not sent yet; one transaction each."""
     report = ReminderReport()
@@ -96,7 +96,11 @@ def _due_today(session: Session, registry: DefinitionRegistry, today: date) -> l
 
 
 def _remind(
-    session: Session, registry: DefinitionRegistry, obligation_id: int, today: date, mail: Mail
+    session: Session,
+    registry: DefinitionRegistry,
+    obligation_id: int,
+    today: date,
+    mail: MailSettings,
 ) -> str:
     obligation = session.get(Obligation, obligation_id)
     if obligation is None or obligation.status != OPEN:
@@ -124,21 +128,12 @@ def _remind(
     session.add(ObligationReminder(obligation_id=obligation_id, stage=name))
     session.flush()
     for to in applicant_addresses(session, application, workflow):
-        subject, body = render(mail, template, application, workflow, spec, obligation, today, to)
-        session.add(
-            OutboxMessage(
-                application_id=application.id,
-                template=template,
-                to_addr=to,
-                subject=subject,
-                body=body,
-            )
-        )
+        session.add(email(mail, template, application, workflow, spec, obligation, today, to))
     return "sent"
 
 
-def render(
-    mail: Mail,
+def email(
+    mail: MailSettings,
     template: str,
     application: Application,
     workflow: WorkflowSpec,
@@ -146,9 +141,12 @@ def render(
     obligation: Obligation,
     today: date,
     to: str,
-) -> tuple[str, str]:
-    """Render emails/<template>.txt for one obligation; its first line is 'Subject: ...'."""
-    text = mail.emails.get_template(f"emails/{template}.txt").render(
+) -> OutboxMessage:
+    """Render emails/<template>.txt about one obligation for one recipient, as an outbox row."""
+    return mail.email(
+        template,
+        to,
+        application_id=application.id,
         application=application,
         reference=reference(application.id),
         title=application.title or workflow.title,
@@ -157,10 +155,6 @@ def render(
         item=obligation.label,
         due_on=obligation.due_on,
         days_left=(obligation.due_on - today).days,
-        link=f"{mail.base_url}/applications/{application.id}/obligations/{obligation.id}",
+        link=mail.link(f"/applications/{application.id}/obligations/{obligation.id}"),
         recipient=to,
-        site_name=mail.site_name,
-        staff_contact=mail.staff_contact,
     )
-    first, _, body = text.partition("\n")
-    return first.removeprefix("Subject:").strip(), body.lstrip("\n")

@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response
 
 from engine.applications import obligations as owed
 from engine.applications.cases import db_user, load_case, today
-from engine.applications.decisions import mail_settings
 from engine.applications.moves import actor_for
 from engine.certificates import issued as certs
 from engine.obligations.filing import judge_and_file
+from engine.platform.mail import mail_settings
 from engine.platform.models import Application, Obligation
 from engine.platform.services import services
 from engine.platform.web.form_view import answer_rows, page_fields

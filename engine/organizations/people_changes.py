@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.accounts import users
-from engine.accounts.emails import account_mail
 from engine.accounts.mail import queue_invitation
 from engine.organizations import memberships as orgs
+from engine.platform.mail import mail_settings
 from engine.platform.models import Membership, Organization, User
 from engine.platform.services import services
 from engine.platform.web.outbox_hook import deliver_after_commit
@@ -55,7 +55,7 @@ def add_person(organization_id: int, name: str, email: str) -> tuple[Errors, str
                     "email",
                 )
             user, new_account = orgs.invite(session, organization, name=name, email=email)
-            queue_invitation(session, account_mail(), user, organization, new_account)
+            queue_invitation(session, mail_settings(), user, organization, new_account)
             notice = (
                 f"{user.name} (username {user.username}) can now work for {organization.name}. "
                 "We emailed them how to sign in."

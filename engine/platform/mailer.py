@@ -8,10 +8,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from types import MappingProxyType
 from typing import Any, Protocol, TextIO
 
 # What a failed send raises: SMTP refusals and network trouble (refused, timeout, DNS).
 SEND_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
+# Tries of one message before it is failed for a person to judge (MAIL_MAX_ATTEMPTS).
+MAX_ATTEMPTS = 5
+# The outgoing-mail settings of an app's config and their defaults: app.py starts from
+# these, and a config that leaves one out (a test's) gets the same value here.
+MAIL_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {
+        "MAIL_BACKEND": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": 25,
+        "SMTP_TIMEOUT": 10,
+        "MAIL_MAX_ATTEMPTS": MAX_ATTEMPTS,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -118,21 +132,30 @@ class ConsoleMailer:
 
 def mailer_from_config(config: Mapping[str, Any]) -> Mailer:
     """Return the mailer MAIL_BACKEND names: "smtp" (the default) or "console"."""
-    backend = str(config.get("MAIL_BACKEND", "smtp")).lower()
+    backend = str(_setting(config, "MAIL_BACKEND")).lower()
     sender = str(config.get("MAIL_FROM", ""))
     if backend == "console":
         return ConsoleMailer(sender=sender)
     if backend == "smtp":
         return SmtpMailer(
-            host=str(config.get("SMTP_HOST", "127.0.0.1")),
-            port=int(config.get("SMTP_PORT", 25)),
-            timeout=float(config.get("SMTP_TIMEOUT", 10)),
+            host=str(_setting(config, "SMTP_HOST")),
+            port=int(_setting(config, "SMTP_PORT")),
+            timeout=float(_setting(config, "SMTP_TIMEOUT")),
             sender=sender,
             starttls=_flag(config.get("SMTP_STARTTLS", False)),
             username=str(config.get("SMTP_USERNAME", "")),
             password=str(config.get("SMTP_PASSWORD", "")),
         )
     raise ValueError(f"MAIL_BACKEND must be 'smtp' or 'console', not {backend!r}.")
+
+
+def max_attempts(config: Mapping[str, Any]) -> int:
+    """Return how many times a message is tried before it is failed (MAIL_MAX_ATTEMPTS)."""
+    return int(_setting(config, "MAIL_MAX_ATTEMPTS"))
+
+
+def _setting(config: Mapping[str, Any], name: str) -> Any:
+    return config.get(name, MAIL_DEFAULTS[name])
 
 
 def _flag(value: Any) -> bool:

@@ -248,12 +248,14 @@ class AuditEvent(Base):
 
 
 class OutboxMessage(Base):
-    """An email written in the same transaction as the change that caused it."""
+    """A message (an email) written in the same transaction as the change that caused it."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_id", "status", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # What is delivered and by which sender (engine.platform.outbox.EMAIL, ...).
+    kind: Mapped[str] = mapped_column(String(20), default="email", server_default="email")
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("applications.id"), nullable=True, index=True
     )

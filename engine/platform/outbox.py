@@ -1,8 +1,11 @@
-"""Delivering the outbox: claim each pending email, send it, record the result.
+"""Delivering the outbox: claim each pending message, send it by its kind, record the result.
 
 A row moves pending → sending → sent. The claim is a conditional UPDATE committed on its
-own, so of several deliverers running at once exactly one gets each row; the email is
+own, so of several deliverers running at once exactly one gets each row; the message is
 sent outside any transaction, so a slow SMTP server never holds a database lock.
+
+Every row has a kind ("email" today); one delivery loop hands each row to the sender
+registered for its kind, so a new kind needs a sender, not another loop.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from engine.platform.clock import utcnow
 from engine.platform.db import Database
-from engine.platform.mailer import SEND_ERRORS
+from engine.platform.mailer import MAX_ATTEMPTS, SEND_ERRORS
 from engine.platform.models import OutboxMessage
 
 if TYPE_CHECKING:
@@ -30,13 +33,15 @@ AttachmentSource = Callable[[Sequence[Mapping[str, Any]]], "list[Attachment]"]
 log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+# The kinds of message; the models' default kind is EMAIL.
+EMAIL = "email"
 # Enough of an SMTP error to diagnose it; a whole server transcript is not needed.
 _MAX_ERROR = 2000
 
 
 @dataclass
 class DeliveryReport:
-    """How many emails one delivery run sent, failed to send, or left to another deliverer."""
+    """How many messages one delivery run sent, failed to send, or left to another deliverer."""
 
     sent: int = 0
     failed: int = 0
@@ -47,8 +52,11 @@ class DeliveryReport:
 
 
 @dataclass(frozen=True)
-class _Claimed:
+class Claimed:
+    """One outbox row this deliverer claimed: what its sender is given."""
+
     id: int
+    kind: str
     to: str
     subject: str
     body: str
@@ -56,16 +64,36 @@ class _Claimed:
     attachments: Sequence[Mapping[str, Any]] = ()
 
 
+# Sends one claimed message, or raises: one of SEND_ERRORS when trying again may help.
+Sender = Callable[[Claimed], None]
+
+
+class EmailSender:
+    """Send an email row through a mailer, with the files it names made first."""
+
+    def __init__(self, mailer: Mailer, attachments: AttachmentSource | None = None) -> None:
+        self.mailer = mailer
+        self.attachments = attachments
+
+    def __call__(self, message: Claimed) -> None:
+        """Send one email; an email naming attachments is sent only with them."""
+        files: list[Attachment] = []
+        if message.attachments:
+            if self.attachments is None:
+                raise LookupError("this email has attachments and no way to make them")
+            files = self.attachments(message.attachments)
+        self.mailer.send(message.to, message.subject, message.body, files)
+
+
 def deliver_pending(
     db: Database,
-    mailer: Mailer,
+    senders: Mapping[str, Sender],
     limit: int = 100,
-    max_attempts: int = 5,
-    attachments: AttachmentSource | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
 ) -> DeliveryReport:
-    """Send up to `limit` pending emails, oldest first; never send one row twice.
+    """Send up to `limit` pending messages, oldest first, each by the sender of its kind.
 
-    An email naming attachments is sent only with them: `attachments` makes the files.
+    A row is never sent twice; a row of a kind with no sender fails visibly.
     """
     report = DeliveryReport()
     with db.reading() as session:
@@ -81,12 +109,10 @@ def deliver_pending(
             report.skipped += 1
             continue
         try:
-            files = []
-            if claimed.attachments:
-                if attachments is None:
-                    raise LookupError("this email has attachments and no way to make them")
-                files = attachments(claimed.attachments)
-            mailer.send(claimed.to, claimed.subject, claimed.body, files)
+            sender = senders.get(claimed.kind)
+            if sender is None:
+                raise LookupError(f"there is no sender for messages of the kind {claimed.kind!r}")
+            sender(claimed)
         except SEND_ERRORS as error:
             # Network or server trouble is usually passing: try again on a later run.
             final = claimed.attempts >= max_attempts
@@ -148,7 +174,7 @@ def recent(session: Session, limit: int = 200) -> list[OutboxMessage]:
     )
 
 
-def _claim(db: Database, message_id: int) -> _Claimed | None:
+def _claim(db: Database, message_id: int) -> Claimed | None:
     with db.transaction() as session:
         result = session.execute(
             update(OutboxMessage)
@@ -161,6 +187,7 @@ def _claim(db: Database, message_id: int) -> _Claimed | None:
             return None
         row = session.execute(
             select(
+                OutboxMessage.kind,
                 OutboxMessage.to_addr,
                 OutboxMessage.subject,
                 OutboxMessage.body,
@@ -168,8 +195,14 @@ def _claim(db: Database, message_id: int) -> _Claimed | None:
                 OutboxMessage.attachments,
             ).where(OutboxMessage.id == message_id)
         ).one()
-    return _Claimed(
-        message_id, row.to_addr, row.subject, row.body, row.attempts, row.attachments or ()
+    return Claimed(
+        message_id,
+        row.kind,
+        row.to_addr,
+        row.subject,
+        row.body,
+        row.attempts,
+        row.attachments or (),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from engine.certificates.files import CertificateFiles
 from engine.platform.db import Database
 from engine.platform.definitions import DefinitionRegistry
 from engine.platform.help.listing_pages import ListingPage, load_listing_pages
 from engine.platform.help.topics import HelpLibrary, load_help
+from engine.platform.outbox import AttachmentSource
 from engine.runtime.calendar import BusinessCalendar, CalendarFileError, montana
 from engine.spec.build_certificates import LAYOUTS_FOLDER
 from engine.spec.errors import DefinitionsInvalid
@@ -38,13 +38,16 @@ class Services:
     # Certificate layouts by name, and the folder their fonts are found in.
     layouts: Mapping[str, LayoutSpec] = field(default_factory=lambda: MappingProxyType({}))
     static_dir: Path = Path("static")
+    # Makes the files outgoing email names; plugged in by the composition (engine.wiring),
+    # so the platform knows nothing of what the files are (certificates).
+    attachments: AttachmentSource | None = None
 
-    def certificate_files(self) -> CertificateFiles:
-        """Return what makes certificate PDFs attached to outgoing email."""
-        return CertificateFiles(self.db, self.registry, self.layouts, self.static_dir)
+
+# Makes the attachments source from the services it reads (the database, the layouts ...).
+AttachmentsFactory = Callable[[Services], AttachmentSource]
 
 
-def init_services(app: Flask) -> None:
+def init_services(app: Flask, attachments: AttachmentsFactory | None = None) -> None:
     """Create the services; refuse to start when the definitions are invalid."""
     db = Database(app.config["DATABASE_URL"])
     root = Path(app.config["DEFINITIONS_DIR"])
@@ -62,7 +65,7 @@ def init_services(app: Flask) -> None:
         print(f"The holiday file has a problem; the app will not start:\n{error}", file=sys.stderr)
         raise
     help_topics = _help(app)
-    app.extensions["formflow"] = Services(
+    made = Services(
         db=db,
         registry=registry,
         calendar=calendar,
@@ -71,6 +74,9 @@ def init_services(app: Flask) -> None:
         layouts=_layouts(app),
         static_dir=static_dir(app),
     )
+    if attachments is not None:
+        made.attachments = attachments(made)
+    app.extensions["formflow"] = made
 
 
 def help_placeholders(config: Mapping[str, Any]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from engine.platform.db import Database
 from engine.platform.definitions import DefinitionRegistry
 from engine.runtime.machine import Calendar
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
-from engine.spec.messages import did_you_mean
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import display_name
 
 KINDS = ("forms", "workflows")

@@ -34,6 +34,7 @@ from engine.organizations import memberships as orgs
 from engine.platform import clock
 from engine.platform.db import Database
 from engine.platform.definitions import DefinitionRegistry
+from engine.platform.mail import MailSettings
 from engine.platform.migrate import upgrade
 from engine.platform.models import Application, AuditEvent, Organization, OutboxMessage, User
 from engine.runtime.calendar import BusinessCalendar
@@ -41,7 +42,8 @@ from engine.runtime.machine import Blocked, Blocker
 from engine.scenarios import publishing
 from engine.scenarios.coverage import Move
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
-from engine.spec.messages import did_you_mean, schema_errors
+from engine.spec.messages import schema_errors
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, Source, read_source
 
 PASSWORD = "scenario-password-1"
@@ -70,7 +72,7 @@ class Setting:
     definitions: Path
     templates: Path
     calendar: BusinessCalendar
-    mail: ops.Mail
+    mail: MailSettings
 
 
 def scenario_files(paths: list[Path]) -> list[Path]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from engine.spec.messages import did_you_mean
 from engine.spec.model import FieldSpec, FormSpec, NewOrganization, PeopleGroup, PersonFields
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath
 
 Report = Callable[[JsonPath, str], None]

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.spec.build_obligations import Report
-from engine.spec.messages import did_you_mean
 from engine.spec.model import CertificatesSpec, ListingSpec, StateSpec
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, display_name
 
 LAYOUTS_FOLDER = "certificates"

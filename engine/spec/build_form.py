@@ -13,8 +13,8 @@ from typing import Any
 
 from engine.spec.conditions import Condition, ConditionInvalid, RefInfo, Scope, parse_condition
 from engine.spec.errors import DefinitionError
-from engine.spec.messages import did_you_mean
 from engine.spec.model import FieldSpec, FormSpec, Option, PageSpec, Repeat, Rule
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, Source
 
 TEXT_TYPES = ("text", "long_text", "email", "phone", "url")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from engine.spec.build_obligations import Report
-from engine.spec.messages import did_you_mean
 from engine.spec.model import (
     PROVIDER_ORGANIZATION,
     FieldSpec,
@@ -19,6 +18,7 @@ from engine.spec.model import (
     ListingSpec,
     StateSpec,
 )
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, Source, display_name
 
 # Where each public page's heading and introduction are written, by page name.

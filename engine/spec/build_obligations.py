@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from engine.spec.messages import did_you_mean
 from engine.spec.model import (
     Due,
     EachItem,
@@ -18,6 +17,7 @@ from engine.spec.model import (
     Reconcile,
     Reminders,
 )
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, Source
 
 

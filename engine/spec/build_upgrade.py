@@ -10,8 +10,8 @@ from typing import Any
 
 from engine.spec.build_form import value_problem
 from engine.spec.build_obligations import Report
-from engine.spec.messages import did_you_mean
 from engine.spec.model import FormSpec, Location, StateSpec, UpgradeSpec
+from engine.spec.suggest import did_you_mean
 
 _PATH = ("upgrade",)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from engine.spec.build_actions import new_organization, person_fields
+from engine.spec.action_kinds import ACTION_KINDS
 from engine.spec.build_certificates import build_certificates
 from engine.spec.build_form import form_scope, parse_located
 from engine.spec.build_listing import build_listing
@@ -18,37 +18,21 @@ from engine.spec.build_obligations import build_obligations
 from engine.spec.build_upgrade import build_upgrade
 from engine.spec.conditions import Scope
 from engine.spec.errors import DefinitionError
-from engine.spec.messages import did_you_mean
 from engine.spec.model import (
     ActionSpec,
     Due,
     FormSpec,
     Guard,
-    NewOrganization,
     ObligationSpec,
     Option,
-    PersonFields,
     StartSpec,
     StateSpec,
     TransitionSpec,
     WorkflowSpec,
 )
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, Source, display_name
 
-# kind -> the keys an action of that kind needs besides its kind. The kinds whose value
-# is a block (create_organization, grant_membership) have their keys checked by the
-# meta-schema and their questions by engine.spec.build_actions.
-ACTION_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "notify": ("template",),
-        "create_organization": (),
-        "grant_membership": (),
-        "owe": (),
-        "cancel_obligations": (),
-    }
-)
-# Action kinds whose value names one of the workflow's obligations.
-_OBLIGATION_ACTIONS = ("owe", "cancel_obligations")
 _NO_ORGANIZATION = (
     "{what} needs the workflow key 'organization: member' or 'organization: chosen', "
     "to know which organization the application is about"
@@ -103,7 +87,7 @@ class _WorkflowBuilder:
             form,
             self.forms,
             self.error,
-            self._template,
+            self.check_template,
         )
         scope = (
             Scope(
@@ -289,49 +273,37 @@ class _WorkflowBuilder:
         return tuple(guards)
 
     def _action(self, raw: Mapping[str, Any], path: JsonPath) -> ActionSpec:
-        kind = next(iter(raw))
-        if kind not in ACTION_KINDS:
+        name = next(iter(raw))
+        kind = ACTION_KINDS.get(name)
+        details = None
+        if kind is None:
             self.error(
-                (*path, kind),
+                (*path, name),
                 f"an action starts with what it does ({', '.join(ACTION_KINDS)}), "
-                f"not with '{kind}'",
+                f"not with '{name}'",
                 at_key=True,
             )
         else:
-            for key in ACTION_KINDS[kind]:
+            for key in kind.needs:
                 if key not in raw:
-                    self.error(path, f"a '{kind}' action needs a '{key}'")
-        if kind == "notify" and "template" in raw:
-            self._template(raw["template"], (*path, "template"))
-        if kind in _OBLIGATION_ACTIONS and raw[kind] not in self.obligations:
-            self.error(
-                (*path, kind),
-                f"there is no obligation '{raw[kind]}' under 'obligations:'"
-                f"{did_you_mean(raw[kind], self.obligations)}",
-            )
-        if kind == "notify" and raw["notify"] == "manager":
-            self._needs_organization((*path, "notify"), "notifying the 'manager'")
-        details: NewOrganization | PersonFields | None = None
-        if kind == "create_organization":
-            details = new_organization(raw[kind], (*path, kind), self.form, self.error)
-        elif kind == "grant_membership":
-            self._needs_organization((*path, kind), "'grant_membership'", at_key=True)
-            details = person_fields(raw[kind], (*path, kind), self.form, self.error)
-        return ActionSpec(kind, MappingProxyType(dict(raw)), self.source.at(path), details)
+                    self.error(path, f"a '{name}' action needs a '{key}'")
+            details = kind.build(raw, path, self)
+        return ActionSpec(name, MappingProxyType(dict(raw)), self.source.at(path), details)
 
     def _check_manager_role(self, by: str | list[str], path: JsonPath) -> None:
         roles = _as_tuple(by)
         for i, role in enumerate(roles):
             if role == "manager":
                 at = (*path, i) if isinstance(by, list) else path
-                self._needs_organization(at, "the role 'manager'")
+                self.needs_organization(at, "the role 'manager'")
 
-    def _needs_organization(self, path: JsonPath, what: str, *, at_key: bool = False) -> None:
+    def needs_organization(self, path: JsonPath, what: str, *, at_key: bool = False) -> None:
         """Report `what` when the workflow says nothing of organizations."""
         if "organization" not in self.data:
             self.error(path, _NO_ORGANIZATION.format(what=what), at_key=at_key)
 
-    def _template(self, name: str, path: JsonPath) -> None:
+    def check_template(self, name: str, path: JsonPath) -> None:
+        """Report an email template that does not exist."""
         folder = self.template_dir / "emails"
         if (folder / f"{name}.txt").is_file():
             return

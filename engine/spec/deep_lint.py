@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from engine.spec.errors import DefinitionError
 from engine.spec.loader import Definitions
-from engine.spec.messages import did_you_mean
 from engine.spec.model import Location, WorkflowSpec
+from engine.spec.suggest import did_you_mean
 
 
 def deep_lint(definitions: Definitions) -> list[DefinitionError]:

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
-from engine.spec.messages import did_you_mean, schema_errors
+from engine.spec.messages import schema_errors
 from engine.spec.model import Location
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, Source, read_source
 
 # What a certificate may print: every one is stored on the certificate when it is issued.

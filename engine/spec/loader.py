@@ -15,8 +15,9 @@ from types import MappingProxyType
 from engine.spec.build_form import build_form
 from engine.spec.build_workflow import build_workflow
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
-from engine.spec.messages import did_you_mean, schema_errors
+from engine.spec.messages import schema_errors
 from engine.spec.model import FormSpec, WorkflowSpec
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import Source, parse_source, read_source
 
 KINDS = ("form", "workflow")

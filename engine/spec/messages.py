@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -21,7 +21,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from engine.spec.action_kinds import action_properties
 from engine.spec.errors import DefinitionError
+from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, Source
 
 _SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -47,11 +49,21 @@ class SchemaProblem:
     at_key: bool = False
 
 
+def meta_schema(kind: str) -> dict[str, Any]:
+    """Return the meta-schema of a kind of file; a workflow's actions come from the action kinds."""
+    schema: dict[str, Any] = json.loads(
+        (_SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8")
+    )
+    if kind == "workflow":
+        # One list of action kinds (engine.spec.action_kinds) gives what an action may hold.
+        schema["$defs"]["action"]["properties"] = action_properties()
+    return schema
+
+
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """Return the compiled meta-schema validator for "form" or "workflow" (built once)."""
-    schema = json.loads((_SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(meta_schema(kind))
 
 
 def schema_errors(kind: str, source: Source) -> list[DefinitionError]:
@@ -63,17 +75,6 @@ def schema_errors(kind: str, source: Source) -> list[DefinitionError]:
             # `required` reports each missing key once per key; keep one of each.
             found.setdefault((problem.path, problem.message), make(problem.path, problem.message))
     return sorted(found.values())
-
-
-def did_you_mean(word: object, candidates: Iterable[str]) -> str:
-    """Return "; did you mean 'x'?" for the closest candidate, or "" when none is close."""
-    if not isinstance(word, str):
-        return ""
-    names = list(candidates)
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
-    if not close:  # difflib is case-sensitive: 'Approved' is not close to 'approved' alone
-        close = [c for c in names if c.lower() == word.lower()]
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def explain(error: ValidationError) -> list[SchemaProblem]:

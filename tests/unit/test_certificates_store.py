@@ -29,7 +29,7 @@ from engine.platform.models import (
     OutboxMessage,
     User,
 )
-from engine.platform.outbox import deliver_pending
+from engine.platform.outbox import EMAIL, EmailSender, deliver_pending
 from engine.runtime.roster import Attendee
 from engine.spec.layout import LayoutSpec, load_layout
 from tests.unit.test_retention import _backdate, _decided, as_database_owner
@@ -276,7 +276,7 @@ def test_an_email_carries_its_certificate_made_when_it_is_sent(
                 )
             )
     mailer = mailer_from_config(mail_app.config)
-    report = deliver_pending(svc.db, mailer, attachments=svc.certificate_files())
+    report = deliver_pending(svc.db, {EMAIL: EmailSender(mailer, svc.attachments)})
     assert (report.sent, report.failed) == (1, 1)
     smtp_server.wait_for(2)  # the event's "listed" email went first
     [received] = [m for m in smtp_server.messages if m.subject == "Your certificate"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -16,6 +15,7 @@ from jsonschema import Draft202012Validator
 from engine.spec.conditions import Context
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.loader import Definitions, definition_files, lint, load_definitions
+from engine.spec.messages import meta_schema
 from engine.spec.model import (
     COMMENT_MODES,
     FIELD_TYPES,
@@ -33,7 +33,6 @@ from engine.spec.model import (
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "definitions"
 TEMPLATES = FIXTURES / "templates"
-SCHEMAS = ROOT / "engine" / "spec" / "schemas"
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +61,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def schema(kind: str) -> Any:
-    return json.loads((SCHEMAS / f"{kind}.schema.json").read_text())
+    return meta_schema(kind)
 
 
 def test_meta_schemas_are_valid_draft_2020_12() -> None:

@@ -24,6 +24,7 @@ from engine.operations import retention
 from engine.organizations import memberships as orgs
 from engine.platform.db import Database
 from engine.platform.definitions import Compiled, DefinitionRegistry
+from engine.platform.mail import MailSettings
 from engine.platform.models import (
     Application,
     AuditEvent,
@@ -50,7 +51,7 @@ class World:
     registry: DefinitionRegistry
     compiled: Compiled
     calendar: BusinessCalendar
-    mail: ops.Mail
+    mail: MailSettings
     owner: User
     reviewer: User
     organization_id: int = 0
@@ -104,7 +105,7 @@ def world(database_url: str) -> Iterator[World]:
     registry = DefinitionRegistry(ROOT, ROOT / "templates", db)
     registry.load_files()
     emails = Environment(loader=FileSystemLoader(ROOT / "templates"), keep_trailing_newline=True)
-    mail = ops.Mail(emails, "https://ru.example.org", "Renewal Units", "ru@opi.example.gov")
+    mail = MailSettings(emails, "https://ru.example.org", "Renewal Units", "ru@opi.example.gov")
     with db.transaction() as session:
         registry.publish(session)
         people = [

@@ -13,9 +13,18 @@ from sqlalchemy import select, update
 
 from engine.platform.clock import utcnow
 from engine.platform.db import Database
-from engine.platform.mailer import ConsoleMailer, SmtpMailer, mailer_from_config
+from engine.platform.mailer import ConsoleMailer, Mailer, SmtpMailer, mailer_from_config
 from engine.platform.models import OutboxMessage
-from engine.platform.outbox import DeliveryReport, deliver_pending, fail_interrupted, send_again
+from engine.platform.outbox import (
+    EMAIL,
+    Claimed,
+    DeliveryReport,
+    EmailSender,
+    Sender,
+    deliver_pending,
+    fail_interrupted,
+    send_again,
+)
 from engine.platform.web.outbox_hook import MAILER_EXTENSION, deliver_after_commit
 from tests.smtp_server import SmtpServer, free_port
 
@@ -33,6 +42,11 @@ def db(database_url: str) -> Iterator[Database]:
 def smtp(server: SmtpServer) -> SmtpMailer:
     """A mailer pointed at the test server."""
     return SmtpMailer(server.host, server.port, timeout=5, sender=SENDER)
+
+
+def emails(mailer: Mailer) -> dict[str, Sender]:
+    """The senders of a delivery run that sends email through this mailer."""
+    return {EMAIL: EmailSender(mailer)}
 
 
 def enqueue(db: Database, count: int = 1, subject: str = "Message") -> list[int]:
@@ -60,7 +74,7 @@ def rows(db: Database) -> list[OutboxMessage]:
 
 def test_pending_mail_is_sent_and_marked(db: Database, smtp_server: SmtpServer) -> None:
     enqueue(db, 2)
-    report = deliver_pending(db, smtp(smtp_server))
+    report = deliver_pending(db, emails(smtp(smtp_server)))
     assert report == DeliveryReport(sent=2, failed=0, skipped=0)
     first, second = smtp_server.wait_for(2)
     assert (first.to, first.subject) == ("person0@example.org", "Message 0")
@@ -75,25 +89,25 @@ def test_pending_mail_is_sent_and_marked(db: Database, smtp_server: SmtpServer) 
 
 def test_sent_mail_is_not_sent_again(db: Database, smtp_server: SmtpServer) -> None:
     enqueue(db, 1)
-    deliver_pending(db, smtp(smtp_server))
-    assert deliver_pending(db, smtp(smtp_server)) == DeliveryReport()
+    deliver_pending(db, emails(smtp(smtp_server)))
+    assert deliver_pending(db, emails(smtp(smtp_server))) == DeliveryReport()
     assert len(smtp_server.wait_for(1)) == 1
 
 
 def test_limit_sends_the_oldest_first(db: Database, smtp_server: SmtpServer) -> None:
     enqueue(db, 3)
-    assert deliver_pending(db, smtp(smtp_server), limit=2).sent == 2
+    assert deliver_pending(db, emails(smtp(smtp_server)), limit=2).sent == 2
     assert [r.status for r in rows(db)] == ["sent", "sent", "pending"]
 
 
 def test_retry_after_the_server_was_down(db: Database, smtp_server: SmtpServer) -> None:
     enqueue(db, 1)
     down = SmtpMailer("127.0.0.1", free_port(), timeout=2, sender=SENDER)
-    assert deliver_pending(db, down) == DeliveryReport(failed=1)
+    assert deliver_pending(db, emails(down)) == DeliveryReport(failed=1)
     [row] = rows(db)
     assert (row.status, row.attempts, row.sent_at) == ("pending", 1, None)
     assert "ConnectionRefusedError" in row.last_error
-    assert deliver_pending(db, smtp(smtp_server)) == DeliveryReport(sent=1)
+    assert deliver_pending(db, emails(smtp(smtp_server))) == DeliveryReport(sent=1)
     [row] = rows(db)
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
     assert smtp_server.wait_for(1)[0].subject == "Message 0"
@@ -103,10 +117,10 @@ def test_gives_up_after_max_attempts(db: Database) -> None:
     enqueue(db, 1)
     down = SmtpMailer("127.0.0.1", free_port(), timeout=2, sender=SENDER)
     for _ in range(3):
-        deliver_pending(db, down, max_attempts=3)
+        deliver_pending(db, emails(down), max_attempts=3)
     [row] = rows(db)
     assert (row.status, row.attempts) == ("failed", 3)
-    assert deliver_pending(db, down, max_attempts=3) == DeliveryReport()
+    assert deliver_pending(db, emails(down), max_attempts=3) == DeliveryReport()
 
 
 def test_a_broken_message_fails_visibly_and_the_rest_go(
@@ -121,10 +135,32 @@ def test_a_broken_message_fails_visibly_and_the_rest_go(
                 raise RuntimeError("cannot render")
             real.send(to, subject, body)
 
-    assert deliver_pending(db, Picky()) == DeliveryReport(sent=1, failed=1)
+    assert deliver_pending(db, emails(Picky())) == DeliveryReport(sent=1, failed=1)
     first, second = rows(db)
     assert (first.status, second.status) == ("failed", "sent")
     assert "RuntimeError: cannot render" in first.last_error
+
+
+def test_each_row_goes_to_the_sender_of_its_kind(db: Database, smtp_server: SmtpServer) -> None:
+    email_id, other_id, unknown_id = enqueue(db, 3)
+    with db.transaction() as session:
+        for message_id, kind in ((other_id, "webhook"), (unknown_id, "carrier_pigeon")):
+            session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == message_id).values(kind=kind)
+            )
+    posted: list[Claimed] = []
+    senders = {**emails(smtp(smtp_server)), "webhook": posted.append}
+    assert deliver_pending(db, senders) == DeliveryReport(sent=2, failed=1)
+    assert [m.to for m in smtp_server.wait_for(1)] == ["person0@example.org"]
+    assert [(m.id, m.kind, m.to) for m in posted] == [(other_id, "webhook", "person1@example.org")]
+    statuses = {row.id: (row.kind, row.status) for row in rows(db)}
+    assert statuses == {
+        email_id: ("email", "sent"),
+        other_id: ("webhook", "sent"),
+        unknown_id: ("carrier_pigeon", "failed"),
+    }
+    [unknown] = [row for row in rows(db) if row.id == unknown_id]
+    assert "no sender for messages of the kind 'carrier_pigeon'" in unknown.last_error
 
 
 def test_a_row_claimed_by_another_deliverer_is_skipped(
@@ -139,10 +175,10 @@ def test_a_row_claimed_by_another_deliverer_is_skipped(
     class Interloper:
         def send(self, to: str, subject: str, body: str, attachments: object = ()) -> None:
             if not inner:
-                inner.append(deliver_pending(db, real))
+                inner.append(deliver_pending(db, emails(real)))
             real.send(to, subject, body)
 
-    outer = deliver_pending(db, Interloper())
+    outer = deliver_pending(db, emails(Interloper()))
     assert outer == DeliveryReport(sent=1, skipped=3)
     assert inner == [DeliveryReport(sent=3)]
     received = smtp_server.wait_for(4)
@@ -159,7 +195,7 @@ def test_two_concurrent_deliverers_never_send_twice(db: Database, smtp_server: S
     def run() -> None:
         try:
             start.wait()
-            reports.append(deliver_pending(db, smtp(smtp_server)))
+            reports.append(deliver_pending(db, emails(smtp(smtp_server))))
         except BaseException as error:  # surfaced by the assertion below
             errors.append(error)
 
@@ -274,13 +310,13 @@ def test_an_interrupted_send_fails_visibly_and_is_never_resent_by_itself(
     first, second = rows(db)
     assert (first.status, second.status) == ("failed", "sending")
     assert "may or may not have arrived" in first.last_error
-    assert deliver_pending(db, smtp(smtp_server)).sent == 0
+    assert deliver_pending(db, emails(smtp(smtp_server))).sent == 0
     assert smtp_server.messages == []
     # A person decides it must go: it is queued once, and sent once.
     with db.transaction() as session:
         assert send_again(session, stuck)
         assert not send_again(session, fresh)  # only a failed row can be queued again
-    assert deliver_pending(db, smtp(smtp_server)).sent == 1
+    assert deliver_pending(db, emails(smtp(smtp_server))).sent == 1
     assert [m.to for m in smtp_server.messages] == ["person0@example.org"]
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from engine.applications.decisions import mail_settings
 from engine.platform.definitions import DefinitionRegistry
+from engine.platform.mail import mail_settings
 from engine.scenarios.coverage import missing
 from engine.scenarios.runner import CaseResult, Setting, run_file, scenario_files
 from tests.conftest import make_test_app

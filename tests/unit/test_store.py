@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine.applications import moves as ops
 from engine.platform.db import Database
 from engine.platform.definitions import Compiled, DefinitionRegistry
+from engine.platform.mail import MailSettings
 from engine.platform.models import AnswerSnapshot, Application, AuditEvent, OutboxMessage, User
 from engine.runtime.calendar import BusinessCalendar, montana
 from engine.runtime.machine import Blocked, Outcome
@@ -35,7 +36,7 @@ class World:
     registry: DefinitionRegistry
     compiled: Compiled
     calendar: BusinessCalendar
-    mail: ops.Mail
+    mail: MailSettings
     owner: User
     reviewer: User
     other: User
@@ -69,7 +70,7 @@ def world(database_url: str) -> Iterator[World]:
     registry = DefinitionRegistry(ROOT, ROOT / "templates", db)
     registry.load_files()
     emails = Environment(loader=FileSystemLoader(ROOT / "templates"), keep_trailing_newline=True)
-    mail = ops.Mail(emails, "https://ru.example.org", "Renewal Units", "ru@opi.example.gov")
+    mail = MailSettings(emails, "https://ru.example.org", "Renewal Units", "ru@opi.example.gov")
     with db.transaction() as session:
         registry.publish(session)
         people = [

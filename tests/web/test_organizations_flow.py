@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from engine.applications.actions import run_actions
 from engine.applications.actions.context import ActionContext
-from engine.applications.decisions import mail_settings
 from engine.organizations.memberships import remove_member
+from engine.platform.mail import mail_settings
 from engine.platform.models import Application, Membership, Organization, OutboxMessage, User
 from engine.runtime.machine import Outcome
 from tests.conftest import make_test_app
@@ -119,11 +119,9 @@ def test_creating_the_organization_again_creates_nothing_new(app: Flask) -> None
         approve = compiled.workflow.transition("approve", "submitted")
         assert approve is not None
         outcome = Outcome("approve", "submitted", "approved", "", approve.actions[:1], None)
-        mail = mail_settings()
         context = ActionContext(
-            row, compiled.workflow, outcome, None, mail.emails, mail.base_url,
-            mail.site_name, mail.staff_contact, mail.secret_key, answers=row.answers,
-        )  # fmt: skip
+            row, compiled.workflow, outcome, None, mail_settings(), answers=row.answers
+        )
         run_actions(session, approve.actions[:1], context)
     with svc.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Organization)) == 1

@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from engine.accounts.emails import account_mail
 from engine.accounts.mail import queue_invitation
 from engine.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, make_password_token
 from engine.accounts.users import verify_password
 from engine.organizations import memberships as orgs
+from engine.platform.mail import mail_settings
 from engine.platform.models import LoginAttempt, OutboxMessage, User
 from engine.platform.web.outbox_hook import deliver_after_commit
 from tests.smtp_server import SmtpServer
@@ -30,7 +30,7 @@ def invite(app: Flask, name: str, email: str) -> None:
     with app.test_request_context(), app.extensions["formflow"].db.transaction() as session:
         organization = orgs.create_organization(session, name="Big Sky Academy")
         user, new_account = orgs.invite(session, organization, name=name, email=email)
-        queue_invitation(session, account_mail(), user, organization, new_account)
+        queue_invitation(session, mail_settings(), user, organization, new_account)
     with app.test_request_context():
         deliver_after_commit()
 

@@ -19,13 +19,13 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from engine.accounts import users
-from engine.accounts.emails import account_mail
 from engine.accounts.mail import queue_password_reset
 from engine.accounts.password_resets import may_send_reset
 from engine.accounts.password_rules import password_errors
 from engine.accounts.tokens import RESET_MAX_AGE, BadToken, read_password_token
 from engine.accounts.views.auth import HOME_ENDPOINT, sign_in
 from engine.platform.clock import utcnow
+from engine.platform.mail import mail_settings
 from engine.platform.services import services
 from engine.platform.web.outbox_hook import deliver_after_commit
 from engine.platform.web.security import CurrentUser, public_route
@@ -93,7 +93,7 @@ def forgot() -> Page:
             and user.active
             and may_send_reset(db_session, user.email, utcnow(), per_hour)
         ):
-            queue_password_reset(db_session, account_mail(), user)
+            queue_password_reset(db_session, mail_settings(), user)
             queued = True
     if queued:
         deliver_after_commit()

@@ -18,7 +18,8 @@ from engine.spec.model import ActionSpec, NewOrganization, PeopleGroup
 def create_organization(session: Session, action: ActionSpec, ctx: ActionContext) -> None:
     """Create the organization named in the answers, once, and invite its people."""
     spec = action.details
-    assert isinstance(spec, NewOrganization)
+    if not isinstance(spec, NewOrganization):
+        raise TypeError(f"the '{action.kind}' action was built without its settings")
     application = ctx.application
     # Idempotent: an application linked to an organization already made (or is about) one.
     if application.organization_id is not None:
@@ -45,7 +46,7 @@ def create_organization(session: Session, action: ActionSpec, ctx: ActionContext
             continue
         invited.add(normalise_email(email))
         user, new_account = orgs.invite(session, organization, name=name, email=email, role=role)
-        queue_invitation(session, ctx.account_mail(), user, organization, new_account)
+        queue_invitation(session, ctx.mail, user, organization, new_account)
 
 
 def _group_people(group: PeopleGroup | None, ctx: ActionContext) -> list[tuple[str, str]]:

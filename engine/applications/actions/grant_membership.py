@@ -17,7 +17,8 @@ from engine.spec.model import ActionSpec, PersonFields
 def grant_membership(session: Session, action: ActionSpec, ctx: ActionContext) -> None:
     """Create or link the person's account as a member of the application's organization."""
     spec = action.details
-    assert isinstance(spec, PersonFields)
+    if not isinstance(spec, PersonFields):
+        raise TypeError(f"the '{action.kind}' action was built without its settings")
     organization = session.get(Organization, ctx.application.organization_id)
     if organization is None:
         # The loader requires `organization:` and the start page sets it; not having one
@@ -30,4 +31,4 @@ def grant_membership(session: Session, action: ActionSpec, ctx: ActionContext) -
         session, organization, name=ctx.answer(spec.name), email=email, role=orgs.MEMBER
     )
     if not already:  # someone who works there already needs no new instructions
-        queue_invitation(session, ctx.account_mail(), user, organization, new_account)
+        queue_invitation(session, ctx.mail, user, organization, new_account)

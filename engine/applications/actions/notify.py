@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.applications.actions.context import ActionContext
 from engine.applications.contact import applicant_addresses
 from engine.organizations.memberships import manager_of
-from engine.platform.models import Organization, OutboxMessage, User
+from engine.platform.models import Organization, User
 from engine.runtime.reference import reference
 from engine.spec.model import ActionSpec
 
@@ -26,34 +28,25 @@ def recipients(session: Session, target: str, ctx: ActionContext) -> list[str]:
     return sorted(u.email for u in users if u.has_role(role))
 
 
-def render(
-    ctx: ActionContext, template: str, to: str, organization: Organization | None = None
-) -> tuple[str, str]:
-    """Render emails/<template>.txt; its first line is 'Subject: ...'."""
+def about_the_move(ctx: ActionContext, organization: Organization | None) -> dict[str, Any]:
+    """Return what an email about the move may name: the application, its state, the reason."""
     app = ctx.application
-    state = ctx.workflow.states[app.state]
     outcome = ctx.outcome
     transition = ctx.workflow.transition(outcome.trigger, outcome.source)
     reason_label = transition.reason_label(outcome.reason) if transition and outcome.reason else ""
-    text = ctx.emails.get_template(f"emails/{template}.txt").render(
-        application=app,
-        reference=reference(app.id),
-        title=app.title or ctx.workflow.title,
-        workflow=ctx.workflow,
-        state=state,
-        comment=outcome.comment,
-        reason=outcome.reason,
-        reason_label=reason_label,
-        recipient=to,
-        link=f"{ctx.base_url}/applications/{app.id}",
-        site_name=ctx.site_name,
-        staff_contact=ctx.staff_contact,
-        due_on=app.due_on,
-        organization=organization,
-    )
-    first, _, body = text.partition("\n")
-    subject = first.removeprefix("Subject:").strip()
-    return subject, body.lstrip("\n")
+    return {
+        "application": app,
+        "reference": reference(app.id),
+        "title": app.title or ctx.workflow.title,
+        "workflow": ctx.workflow,
+        "state": ctx.workflow.states[app.state],
+        "comment": outcome.comment,
+        "reason": outcome.reason,
+        "reason_label": reason_label,
+        "link": ctx.mail.link(f"/applications/{app.id}"),
+        "due_on": app.due_on,
+        "organization": organization,
+    }
 
 
 def notify(session: Session, action: ActionSpec, ctx: ActionContext) -> None:
@@ -63,14 +56,8 @@ def notify(session: Session, action: ActionSpec, ctx: ActionContext) -> None:
     # Read here, not by the template: an earlier action (create_organization) may have
     # just made it.
     organization = session.get(Organization, organization_id) if organization_id else None
+    context = about_the_move(ctx, organization)
     for to in recipients(session, str(action.params["notify"]), ctx):
-        subject, body = render(ctx, template, to, organization)
         session.add(
-            OutboxMessage(
-                application_id=ctx.application.id,
-                template=template,
-                to_addr=to,
-                subject=subject,
-                body=body,
-            )
+            ctx.mail.email(template, to, application_id=ctx.application.id, recipient=to, **context)
         )

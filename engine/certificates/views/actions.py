@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -12,8 +12,8 @@ from engine.applications.cases import db_user
 from engine.certificates import issued as certs
 from engine.certificates.views.issuing import back, load_event, may_act
 from engine.platform.clock import utcnow
-from engine.platform.email_text import render_email
-from engine.platform.models import Certificate, OutboxMessage
+from engine.platform.mail import mail_settings
+from engine.platform.models import Certificate
 from engine.platform.services import services
 from engine.platform.web.outbox_hook import deliver_after_commit
 from engine.platform.web.security import role_required
@@ -108,23 +108,14 @@ def email_again(application_id: int, certificate_id: int) -> Response:
 
 def _write_email(session: Session, certificate: Certificate, now: datetime) -> None:
     """Write the email of one certificate to the outbox; its PDF is made when it is sent."""
-    config = current_app.config
-    subject, body = render_email(
-        current_app.jinja_env,
-        EMAIL_TEMPLATE,
-        certificate=certificate,
-        details=certificate.details,
-        site_name=config["SITE_NAME"],
-        staff_contact=config["STAFF_CONTACT"],
-    )
     session.add(
-        OutboxMessage(
+        mail_settings().email(
+            EMAIL_TEMPLATE,
+            certificate.educator_email,
             application_id=certificate.application_id,
-            template=EMAIL_TEMPLATE,
-            to_addr=certificate.educator_email,
-            subject=subject,
-            body=body,
             attachments=[{"certificate": certificate.id}],
+            certificate=certificate,
+            details=certificate.details,
         )
     )
     certificate.emailed_at = now

@@ -22,12 +22,12 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from engine.accounts.emails import account_mail
 from engine.accounts.users import is_valid_email, normalise_email
 from engine.certificates import educator_codes as codes
 from engine.certificates import issued as certs
 from engine.certificates.educator_mail import queue_code
 from engine.platform.clock import utcnow
+from engine.platform.mail import mail_settings
 from engine.platform.services import services
 from engine.platform.web.outbox_hook import deliver_after_commit
 from engine.platform.web.security import public_route
@@ -85,7 +85,7 @@ def start() -> Page:
             if not codes.email_over_limit(db_session, email, now, limits):
                 code = codes.new_code(db_session, config["SECRET_KEY"], email, now)
                 if codes.has_certificates(db_session, email):
-                    queue_code(db_session, account_mail(), email, code)
+                    queue_code(db_session, mail_settings(), email, code)
                     queued = True
             codes.record_request(db_session, email, ip, now)
     if throttled:

@@ -1,4 +1,5 @@
-"""Send pending mail right after a view's transaction commits, without ever failing it."""
+"""Deliver the current app's outbox: right after a view's commit (never failing it), or from
+the command line and the worker, always with the same senders."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import logging
 
 from flask import current_app
 
-from engine.platform.mailer import Mailer, mailer_from_config
-from engine.platform.outbox import DeliveryReport, deliver_pending
+from engine.platform.mailer import Mailer, mailer_from_config, max_attempts
+from engine.platform.outbox import EMAIL, DeliveryReport, EmailSender, Sender, deliver_pending
 from engine.platform.services import services
 
 log = logging.getLogger(__name__)
@@ -24,17 +25,25 @@ def app_mailer() -> Mailer:
     return injected or mailer_from_config(current_app.config)
 
 
+def app_senders() -> dict[str, Sender]:
+    """Return the current app's sender of each kind of outbox message."""
+    return {EMAIL: EmailSender(app_mailer(), services().attachments)}
+
+
+def deliver_app_outbox(limit: int = 100) -> DeliveryReport:
+    """Deliver up to `limit` pending messages of the current app; raise what goes wrong."""
+    return deliver_pending(
+        services().db,
+        app_senders(),
+        limit=limit,
+        max_attempts=max_attempts(current_app.config),
+    )
+
+
 def deliver_after_commit() -> DeliveryReport | None:
     """Deliver pending mail now; log any failure (None), since the change is already saved."""
     try:
-        svc = services()
-        return deliver_pending(
-            svc.db,
-            app_mailer(),
-            limit=REQUEST_LIMIT,
-            max_attempts=int(current_app.config.get("MAIL_MAX_ATTEMPTS", 5)),
-            attachments=svc.certificate_files(),
-        )
+        return deliver_app_outbox(REQUEST_LIMIT)
     except Exception:
         # The person's change committed; a mail or database hiccup here must not turn
         # it into an error page. The rows stay pending (or sending) for the worker.

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from engine.applications import moves as ops
 from engine.applications.cases import db_user, today
-from engine.applications.decisions import mail_settings
+from engine.platform.mail import mail_settings
 from engine.platform.models import Application
 from engine.platform.services import services
 from engine.platform.web.outbox_hook import deliver_after_commit
