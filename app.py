@@ -44,6 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Sessions end after this long without a request: staff sooner than providers.
         STAFF_IDLE_MINUTES=30,
         IDLE_MINUTES=120,
+        # How many reverse proxies in front of the app to believe X-Forwarded-* from.
+        TRUSTED_PROXIES=0,
         PASSWORD_RESET_MAX_PER_HOUR=3,
         # Codes an educator may ask for in an hour: per address, and per network address.
         EDUCATOR_CODES_PER_HOUR=3,

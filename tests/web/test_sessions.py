@@ -4,12 +4,16 @@ account, and a session unused for too long ends (staff sooner than providers).""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from tests.web.helpers import PASSWORD, make_user, post, sign_in
+from engine.platform.models import LoginAttempt
+from tests.conftest import make_test_app
+from tests.web.helpers import PASSWORD, make_user, post, sign_in, token
 
 NEW_PASSWORD = "another horse battery staple"
 
@@ -103,3 +107,36 @@ def test_using_the_service_keeps_the_session_going(app: Flask) -> None:
     with client.session_transaction() as session:
         session["seen"] -= 25 * 60
     assert _signed_in(client, "/review")
+
+
+def test_the_session_cookie_is_secure_when_the_service_is_served_over_https(
+    database_url: str, tmp_path: Path
+) -> None:
+    app = make_test_app(database_url, tmp_path, BASE_URL="https://renewal.example.gov")
+    # The sign-in page puts its CSRF token in the session, so it sets the cookie.
+    response = app.test_client().get("/auth/login", base_url="https://renewal.example.gov")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("session=") and "; Secure" in cookie
+    app.extensions["formflow"].db.dispose()
+
+
+def test_plain_http_keeps_an_ordinary_cookie(app: Flask) -> None:
+    client = app.test_client()
+    response = client.get("/auth/login")
+    assert "; Secure" not in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(("proxies", "seen_as"), [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_a_forwarded_address_is_believed_only_from_trusted_proxies(
+    database_url: str, tmp_path: Path, proxies: int, seen_as: str
+) -> None:
+    app = make_test_app(database_url, tmp_path, TRUSTED_PROXIES=proxies)
+    client = app.test_client()
+    client.post(
+        "/auth/login",
+        data={"csrf_token": token(client), "email": "nobody@example.org", "password": "x" * 12},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    with app.extensions["formflow"].db.reading() as session:
+        assert session.scalars(select(LoginAttempt.ip)).all() == [seen_as]
+    app.extensions["formflow"].db.dispose()

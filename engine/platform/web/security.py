@@ -12,6 +12,7 @@ from flask import Flask, abort, current_app, flash, render_template, request, se
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from engine.platform.models import User
@@ -85,6 +86,7 @@ class AnonymousUser(AnonymousUserMixin):  # type: ignore[misc]  # flask_login is
 
 def init_security(app: Flask) -> None:
     """Switch on CSRF, sign-in sessions, security headers and the error pages."""
+    _behind_proxies(app)
     csrf.init_app(app)
     manager = LoginManager()
     manager.login_view = "auth.login"
@@ -97,6 +99,19 @@ def init_security(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     for code in (400, 403, 404, 413, 429):
         app.register_error_handler(code, _error_page)
+
+
+def _behind_proxies(app: Flask) -> None:
+    # Served over HTTPS, the session cookie is never sent over plain HTTP.
+    if str(app.config["BASE_URL"]).lower().startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    # Behind N reverse proxies the client's address and scheme are in their headers; they
+    # are believed only when the setting says how many proxies to trust.
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
 
 def load_user(user_id: str) -> CurrentUser | None:
