@@ -41,6 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BASE_URL="http://127.0.0.1:5000",
         LOGIN_MAX_FAILURES=5,
         LOGIN_WINDOW_MINUTES=15,
+        # Failed sign-ins from one network address, to any accounts, within the window.
+        LOGIN_MAX_FAILURES_PER_ADDRESS=20,
         # Sessions end after this long without a request: staff sooner than providers.
         STAFF_IDLE_MINUTES=30,
         IDLE_MINUTES=120,

@@ -6,11 +6,12 @@ import math
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import ColumnElement, CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -184,30 +185,43 @@ def create_user(
     return user
 
 
+@dataclass(frozen=True)
+class Throttle:
+    """How many failed sign-ins are allowed in a window, per account and per address."""
+
+    max_failures: int = 5
+    window_minutes: int = 15
+    # From one network address, whatever accounts are tried: stops one guess at each of
+    # many accounts, which the per-account count never sees.
+    per_address: int = 20
+
+
 def authenticate(
     session: Session,
     login: str,
     password: str,
     ip: str,
     now: datetime,
-    max_failures: int,
-    window_minutes: int,
+    throttle: Throttle,
+    known_device: int | None = None,
 ) -> User:
     """Return the active user with these credentials, recording the attempt.
 
     `login` is an email address or a username. Raises Throttled or BadCredentials. The
     attempt is added to the session either way, so the caller must commit even when
-    this raises.
+    this raises. `known_device` is the account a browser signed in to before (from its
+    signed device cookie): that account's owner is never locked out by strangers' guesses.
     """
     email = login_key(session, login)
     ip = ip[:64]
+    user = session.scalar(select(User).where(User.email == email))
+    trusted = user is not None and known_device == user.id
     # Check the throttle before touching the password, so guesses beyond the limit
     # learn nothing, even when one of them is right.
-    wait = _minutes_to_wait(session, email, now, max_failures, window_minutes)
+    wait = 0 if trusted else _minutes_to_wait(session, email, ip, now, throttle)
     if wait:
         _record(session, email, ip, now, success=False)
         raise Throttled(wait)
-    user = session.scalar(select(User).where(User.email == email))
     if len(password) > MAX_PASSWORD_LENGTH:
         # No account can have such a password; refuse before hashing megabytes.
         user = None
@@ -233,25 +247,46 @@ def users_with_role(session: Session, role: str) -> list[User]:
 
 
 def _minutes_to_wait(
-    session: Session, email: str, now: datetime, max_failures: int, window_minutes: int
+    session: Session, email: str, ip: str, now: datetime, throttle: Throttle
 ) -> int:
-    # Failures count only inside the window and after the last success in it.
-    window = timedelta(minutes=window_minutes)
+    window = timedelta(minutes=throttle.window_minutes)
+    by_account = _wait(
+        session, LoginAttempt.email == email, now, window, throttle.max_failures, reset=True
+    )
+    # An address is judged on its failures alone: its successes on other accounts (a
+    # guesser's own account) do not wipe the slate.
+    by_address = (
+        _wait(session, LoginAttempt.ip == ip, now, window, throttle.per_address, reset=False)
+        if ip
+        else 0
+    )
+    return max(by_account, by_address)
+
+
+def _wait(
+    session: Session,
+    which: ColumnElement[bool],
+    now: datetime,
+    window: timedelta,
+    limit: int,
+    reset: bool,
+) -> int:
     rows = session.execute(
         select(LoginAttempt.at, LoginAttempt.success)
-        .where(LoginAttempt.email == email, LoginAttempt.at > now - window)
+        .where(which, LoginAttempt.at > now - window)
         .order_by(LoginAttempt.at, LoginAttempt.id)
     ).all()
     failures: list[datetime] = []
     for at, success in rows:
-        if success:
-            failures.clear()
-        else:
+        if not success:
             failures.append(at)
-    if len(failures) < max_failures:
+        elif reset:
+            # For an account, failures count only after its last success in the window.
+            failures.clear()
+    if len(failures) < limit:
         return 0
-    # Unlocked once fewer than max_failures remain in the window.
-    unlock = failures[len(failures) - max_failures] + window
+    # Unlocked once fewer than `limit` failures remain in the window.
+    unlock = failures[len(failures) - limit] + window
     return max(1, math.ceil((unlock - now).total_seconds() / 60))
 
 

@@ -75,7 +75,11 @@ class LoginAttempt(Base):
     """One sign-in attempt, kept to throttle password guessing."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        # Failures are counted per network address too (whatever accounts were tried).
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254))

@@ -37,7 +37,7 @@ def sign_in(db: Database, email: str, password: str, now: datetime = NOW) -> Use
     failure: users.AuthError | None = None
     with db.transaction() as session:
         try:
-            return users.authenticate(session, email, password, "10.0.0.1", now, 5, 15)
+            return users.authenticate(session, email, password, "10.0.0.1", now, users.Throttle())
         except users.AuthError as error:
             failure = error
     raise failure

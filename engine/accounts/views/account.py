@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from engine.accounts import users
 from engine.accounts.password_rules import password_errors
+from engine.accounts.sign_in_limits import throttle_of
 from engine.organizations import memberships as orgs
 from engine.platform.clock import utcnow
 from engine.platform.models import User
@@ -56,8 +57,8 @@ def change_password() -> str | Response:
                     current,
                     ip=request.remote_addr or "",
                     now=utcnow(),
-                    max_failures=int(config["LOGIN_MAX_FAILURES"]),
-                    window_minutes=int(config["LOGIN_WINDOW_MINUTES"]),
+                    # No device is trusted here: the one at hand may not be its owner's.
+                    throttle=throttle_of(config),
                 )
             except users.Throttled as problem:
                 errors = [("current_password", str(problem))]

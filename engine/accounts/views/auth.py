@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from engine.accounts import users
 from engine.accounts.password_rules import password_errors
+from engine.accounts.sign_in_limits import known_device, remember_device, throttle_of
 from engine.platform.clock import utcnow
 from engine.platform.services import services
 from engine.platform.web.security import CurrentUser, is_safe_next, public_route, start_session
@@ -81,8 +82,8 @@ def login() -> Page:
                 password,
                 ip=request.remote_addr or "",
                 now=utcnow(),
-                max_failures=int(config["LOGIN_MAX_FAILURES"]),
-                window_minutes=int(config["LOGIN_WINDOW_MINUTES"]),
+                throttle=throttle_of(config),
+                known_device=known_device(request, config["SECRET_KEY"]),
             )
             signed_in = CurrentUser.of(user)
         except users.AuthError as failure:
@@ -94,7 +95,10 @@ def login() -> Page:
         )
         return page, status
     sign_in(signed_in)
-    return redirect(next_url or url_for(HOME_ENDPOINT))
+    response = redirect(next_url or url_for(HOME_ENDPOINT))
+    secure = bool(config.get("SESSION_COOKIE_SECURE"))
+    remember_device(response, int(signed_in.id), config["SECRET_KEY"], secure)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
