@@ -27,7 +27,7 @@ from engine.accounts.views.auth import HOME_ENDPOINT, sign_in
 from engine.platform.clock import utcnow
 from engine.platform.mail import mail_settings
 from engine.platform.services import services
-from engine.platform.web.outbox_hook import deliver_after_commit
+from engine.platform.web.outbox_hook import deliver_after_response
 from engine.platform.web.security import CurrentUser, public_route
 
 bp = Blueprint("passwords", __name__, url_prefix="/auth")
@@ -96,7 +96,7 @@ def forgot() -> Page:
             queue_password_reset(db_session, mail_settings(), user)
             queued = True
     if queued:
-        deliver_after_commit()
+        deliver_after_response()
     flash(SENT, "info")
     return redirect(url_for("passwords.forgot"))
 

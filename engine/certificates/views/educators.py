@@ -29,7 +29,7 @@ from engine.certificates.educator_mail import queue_code
 from engine.platform.clock import utcnow
 from engine.platform.mail import mail_settings
 from engine.platform.services import services
-from engine.platform.web.outbox_hook import deliver_after_commit
+from engine.platform.web.outbox_hook import deliver_after_response
 from engine.platform.web.security import public_route
 from engine.runtime import renewal_term as term
 from engine.spec.conditions_nodes import parse_date
@@ -94,7 +94,7 @@ def start() -> Page:
         ]
         return render_template("educators/start.html", email=email, errors=errors), 429
     if queued:
-        deliver_after_commit()
+        deliver_after_response()
     session[PENDING] = email
     flash(SENT, "info")
     return redirect(url_for("educators.code"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
+from flask import after_this_request, current_app
+from werkzeug.wrappers import Response
 
 from engine.platform.mailer import Mailer, mailer_from_config, max_attempts
 from engine.platform.outbox import EMAIL, DeliveryReport, EmailSender, Sender, deliver_pending
@@ -49,3 +50,21 @@ def deliver_after_commit() -> DeliveryReport | None:
         # it into an error page. The rows stay pending (or sending) for the worker.
         log.exception("delivering the outbox after a commit failed")
         return None
+
+
+def deliver_after_response() -> None:
+    """Deliver pending mail once the response has gone out, so its timing tells nothing.
+
+    For replies that must not reveal whether an account exists (a reset link, an
+    educator's code): sending inside the request would make those replies slower.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    @after_this_request
+    def _later(response: Response) -> Response:
+        def deliver() -> None:
+            with app.app_context():
+                deliver_after_commit()
+
+        response.call_on_close(deliver)
+        return response
