@@ -243,7 +243,7 @@ def test_a_batch_missing_a_detail_fails_with_the_reason(app: Flask) -> None:
     event_id = _listed_and_issued(app, [AVERY_2027])
     svc = app.extensions["formflow"]
     # As if stored by a faulty version: the certificate lost its title.
-    with as_database_owner(app) as session:
+    with as_database_owner(svc.db) as session:
         certificate = certs.for_application(session, event_id)[0]
         certificate.details = {**certificate.details, "title": ""}
     with svc.db.transaction() as session:
