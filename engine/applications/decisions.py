@@ -25,9 +25,14 @@ def mail_settings() -> ops.Mail:
     )
 
 
+def move_context() -> ops.MoveContext:
+    """Return what every move in this app runs with."""
+    svc = services()
+    return ops.MoveContext(registry=svc.registry, calendar=svc.calendar, mail=mail_settings())
+
+
 def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, int]:
     """Fire the posted trigger; return a redirect, the refusal, or the conflict page."""
-    svc = services()
     trigger = request.form.get("trigger", "")
     comment = request.form.get("comment", "")
     # One set of reason buttons per transition that asks for one, named after it.
@@ -38,22 +43,19 @@ def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, in
     except ValueError:
         expected = -1
     try:
-        with svc.db.transaction() as session:
-            application, compiled = load_case(session, application_id)
-            outcome = ops.fire(
-                session,
-                svc.registry,
-                application_id,
-                trigger,
-                db_user(session),
-                expected,
-                comment,
-                today(),
-                svc.calendar,
-                mail_settings(),
+        with services().db.transaction() as session:
+            case = load_case(session, application_id)
+            move = ops.MoveRequest(
+                application_id=application_id,
+                trigger=trigger,
+                user=db_user(session),
+                expected_version=expected,
+                today=today(),
+                comment=comment,
                 reason=reason,
                 override_reason=override_reason,
             )
+            outcome = ops.fire(session, move, move_context(), case)
     except ops.Conflict as conflict:
         return (
             render_template(
@@ -64,10 +66,10 @@ def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, in
     except Blocked as blocked:
         return blocked
     deliver_after_commit()
-    label = compiled.workflow.states[outcome.dest].label
+    label = case.compiled.workflow.states[outcome.dest].label
     flash(f"Done. The application is now: {label}.", "success")
     if outcome.overridden:
         flash("Your reason for overriding the check is kept in the history.", "info")
-    if is_staff() and application.owner_id != current_user.id:
+    if is_staff() and case.application.owner_id != current_user.id:
         return redirect(url_for("review.application", application_id=application_id))
     return redirect(url_for("applicant.status", application_id=application_id))
