@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from engine.applications import moves as ops
 from engine.applications.cases import db_user, is_staff, load_case, today
+from engine.platform.models import User
 from engine.platform.services import services
 from engine.platform.web.outbox_hook import deliver_after_commit
 from engine.runtime.machine import Blocked
@@ -33,28 +34,10 @@ def move_context() -> ops.MoveContext:
 
 def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, int]:
     """Fire the posted trigger; return a redirect, the refusal, or the conflict page."""
-    trigger = request.form.get("trigger", "")
-    comment = request.form.get("comment", "")
-    # One set of reason buttons per transition that asks for one, named after it.
-    reason = request.form.get(f"reason-{trigger}", "")
-    override_reason = request.form.get("override_reason", "")
-    try:
-        expected = int(request.form.get("version", ""))
-    except ValueError:
-        expected = -1
     try:
         with services().db.transaction() as session:
             case = load_case(session, application_id)
-            move = ops.MoveRequest(
-                application_id=application_id,
-                trigger=trigger,
-                user=db_user(session),
-                expected_version=expected,
-                today=today(),
-                comment=comment,
-                reason=reason,
-                override_reason=override_reason,
-            )
+            move = _posted_move(application_id, db_user(session))
             outcome = ops.fire(session, move, move_context(), case)
     except ops.Conflict as conflict:
         return (
@@ -73,3 +56,23 @@ def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, in
     if is_staff() and case.application.owner_id != current_user.id:
         return redirect(url_for("review.application", application_id=application_id))
     return redirect(url_for("applicant.status", application_id=application_id))
+
+
+def _posted_move(application_id: int, user: User) -> ops.MoveRequest:
+    """Return the move the posted form asks for, by this user, judged today."""
+    trigger = request.form.get("trigger", "")
+    try:
+        expected = int(request.form.get("version", ""))
+    except ValueError:
+        expected = -1  # no version seen: no version matches, so the move is a conflict
+    return ops.MoveRequest(
+        application_id=application_id,
+        trigger=trigger,
+        user=user,
+        expected_version=expected,
+        today=today(),
+        comment=request.form.get("comment", ""),
+        # One set of reason buttons per transition that asks for one, named after it.
+        reason=request.form.get(f"reason-{trigger}", ""),
+        override_reason=request.form.get("override_reason", ""),
+    )
