@@ -74,18 +74,14 @@ def listed_event(db: Database, registry: DefinitionRegistry, mail: MailSettings)
         owner, provider = big_sky(session)
         application = ops.start(session, compiled, owner, provider.id)
         ops.save_answers(session, application, compiled, EVENT_ANSWERS)
-        ops.fire(
-            session,
-            registry,
-            application.id,
-            "list",
-            owner,
-            application.version,
-            "",
-            LISTED,
-            montana(),
-            mail,
+        move = ops.MoveRequest(
+            application_id=application.id,
+            trigger="list",
+            user=owner,
+            expected_version=application.version,
+            today=LISTED,
         )
+        ops.fire(session, move, ops.MoveContext(registry=registry, calendar=montana(), mail=mail))
         return application.id
 
 

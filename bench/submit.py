@@ -173,6 +173,7 @@ def _database_results(db: Database, n: int, warmup: int) -> list[Result]:
         "Renewal Units",
         "ru@opi.example.gov",
     )
+    context = ops.MoveContext(registry=registry, calendar=calendar, mail=mail)
     baseline_table = Table(
         "bench_baseline",
         MetaData(),
@@ -204,9 +205,14 @@ def _database_results(db: Database, n: int, warmup: int) -> list[Result]:
     def submit() -> None:
         app_id, version = next(pending)
         with db.transaction() as session:
-            outcome = ops.fire(
-                session, registry, app_id, "submit", owner, version, "", TODAY, calendar, mail
+            move = ops.MoveRequest(
+                application_id=app_id,
+                trigger="submit",
+                user=owner,
+                expected_version=version,
+                today=TODAY,
             )
+            outcome = ops.fire(session, move, context)
         assert outcome.dest == "submitted"
 
     for _ in range(warmup):

@@ -67,25 +67,21 @@ def timed(operation: Callable[[], object]) -> float:
 def populate(db: Database, registry: DefinitionRegistry, mail: MailSettings, events: int) -> None:
     """List `events` events of one provider, each owing two certificate counts."""
     compiled = registry.latest("event_report")
-    calendar = montana()
+    context = ops.MoveContext(registry=registry, calendar=montana(), mail=mail)
     with clock.frozen_at(LISTED), db.transaction() as session:
         registry.publish(session)
         owner, provider = big_sky(session)
         for _ in range(events):
             application = ops.start(session, compiled, owner, provider.id)
             ops.save_answers(session, application, compiled, ANSWERS)
-            ops.fire(
-                session,
-                registry,
-                application.id,
-                "list",
-                owner,
-                application.version,
-                "",
-                LISTED,
-                calendar,
-                mail,
+            move = ops.MoveRequest(
+                application_id=application.id,
+                trigger="list",
+                user=owner,
+                expected_version=application.version,
+                today=LISTED,
             )
+            ops.fire(session, move, context)
 
 
 def run(url: str, events: int, repeats: int) -> None:

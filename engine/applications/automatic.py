@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from engine.applications.moves import Conflict, fire
+from engine.applications.attempts import Case
+from engine.applications.moves import Conflict, MoveContext, MoveRequest, fire
 from engine.applications.obligations import met_by_application
 from engine.platform.db import Database
 from engine.platform.definitions import DefinitionRegistry
@@ -40,36 +41,30 @@ class AutomaticReport:
 
 
 def advance(
-    session: Session,
-    registry: DefinitionRegistry,
-    application_id: int,
-    today: date,
-    calendar: Calendar,
-    mail: MailSettings,
+    session: Session, context: MoveContext, application_id: int, today: date
 ) -> Outcome | None:
     """Fire the first `by: system` move whose guards hold now, in the caller's transaction."""
     application = session.get(Application, application_id)
     if application is None:
         return None
-    compiled = registry.compiled(
-        application.workflow, application.workflow_version, application.form_version
+    case = Case(
+        application,
+        context.registry.compiled(
+            application.workflow, application.workflow_version, application.form_version
+        ),
     )
-    for transition in compiled.workflow.transitions_from(application.state):
+    for transition in case.compiled.workflow.transitions_from(application.state):
         if "system" not in transition.roles:
             continue
+        move = MoveRequest(
+            application_id=application_id,
+            trigger=transition.trigger,
+            user=None,
+            expected_version=application.version,
+            today=today,
+        )
         try:
-            return fire(
-                session,
-                registry,
-                application_id,
-                transition.trigger,
-                None,
-                application.version,
-                "",
-                today,
-                calendar,
-                mail,
-            )
+            return fire(session, move, context, case)
         except Blocked:
             continue  # refused before anything was written; try the next one
     return None
@@ -130,13 +125,14 @@ def fire_automatic(
 ) -> AutomaticReport:
     """Fire every automatic move that is due, one transaction per move."""
     report = AutomaticReport()
+    context = MoveContext(registry=registry, calendar=calendar, mail=mail)
     with db.reading() as session:
         ids = _movable(session, registry, today, calendar)
     for application_id in ids:
         for _ in range(_MAX_CHAIN):
             try:
                 with db.transaction() as session:
-                    outcome = advance(session, registry, application_id, today, calendar, mail)
+                    outcome = advance(session, context, application_id, today)
             except (Conflict, OperationalError):
                 # Someone moved it meanwhile; or, on SQLite, another worker wrote after this
                 # one began reading ("database is locked"). Nothing was written: next run.

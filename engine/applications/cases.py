@@ -8,15 +8,13 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from engine.applications.moves import actor_for
-from engine.applications.obligations import met_by_name
+from engine.applications.attempts import Case, actor_for, offered
 from engine.organizations import memberships as orgs
 from engine.platform import clock
 from engine.platform.definitions import Compiled
 from engine.platform.models import Application, User
 from engine.platform.services import services
-from engine.runtime.answers import answers_that_count
-from engine.runtime.machine import Attempt, Blocker
+from engine.runtime.machine import Blocker
 from engine.spec.model import TransitionSpec
 
 
@@ -30,7 +28,7 @@ def is_staff() -> bool:
     return bool(current_user.has_role("reviewer") or current_user.has_role("admin"))
 
 
-def load_case(session: Session, application_id: int) -> tuple[Application, Compiled]:
+def load_case(session: Session, application_id: int) -> Case:
     """Return an application the signed-in user may see (404 otherwise) and its definitions."""
     application = session.get(Application, application_id)
     if application is None:
@@ -41,7 +39,7 @@ def load_case(session: Session, application_id: int) -> tuple[Application, Compi
     if not may_see(session, application, compiled):
         # 404, not 403: do not confirm that someone else's application exists.
         abort(404)
-    return application, compiled
+    return Case(application, compiled)
 
 
 def may_see(session: Session, application: Application, compiled: Compiled) -> bool:
@@ -79,17 +77,15 @@ def options_for(
 ) -> list[tuple[TransitionSpec, list[Blocker]]]:
     """Return the transitions this user's roles allow now, each with why it is blocked."""
     svc = services()
-    attempt = Attempt(
-        actor=actor_for(session, user, application, compiled.workflow),
-        # Guards judge what the applicant can see: an answer to a hidden question is moot.
-        answers=answers_that_count(compiled.form, application.answers, today(), svc.calendar),
-        today=today(),
+    # Judged like the server judges a move (see attempts), obligations_met included.
+    return offered(
+        session,
+        Case(application, compiled),
+        user,
+        registry=svc.registry,
         calendar=svc.calendar,
-        forms=svc.registry.validators_for(compiled),
-        # Buttons are judged like the server judges them, obligations_met included.
-        obligations=met_by_name(session, application.id) if compiled.workflow.obligations else {},
+        today=today(),
     )
-    return compiled.machine.options(application.state, attempt)
 
 
 def plays_applicant(session: Session, application: Application, compiled: Compiled) -> bool:

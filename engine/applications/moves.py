@@ -8,24 +8,23 @@ at once exactly one wins; the other gets `Conflict` and nothing of theirs is sto
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from engine.applications.actions import run_actions
 from engine.applications.actions.context import ActionContext
-from engine.applications.obligations import met_by_name
-from engine.organizations.memberships import role_in
+from engine.applications.attempts import Case, actor_of, attempt_for
 from engine.platform.clock import utcnow
 from engine.platform.definitions import Compiled, DefinitionRegistry
 from engine.platform.mail import MailSettings
 from engine.platform.models import AnswerSnapshot, Application, AuditEvent, User
 from engine.platform.years import add_years
-from engine.runtime.answers import answers_that_count
-from engine.runtime.machine import SYSTEM, Actor, Attempt, Calendar, Outcome
-from engine.spec.model import FormSpec, WorkflowSpec
+from engine.runtime.machine import Attempt, Calendar, Outcome
+from engine.spec.model import FormSpec
 
 
 class Conflict(Exception):
@@ -117,56 +116,96 @@ def save_answers(
     session.refresh(application)
 
 
+@dataclass(frozen=True)
+class MoveRequest:
+    """One trigger someone asks for on one application, as they asked for it."""
+
+    application_id: int
+    trigger: str
+    # Who asks; None means the system (the periodic worker): it plays only the role `system`.
+    user: User | None
+    # The version the person saw: any other one now means someone else moved first.
+    expected_version: int
+    # The day the move is judged on: guards on dates, deadlines of the state entered.
+    today: date
+    comment: str = ""
+    # The id of the reason chosen, for a transition that declares `reasons`.
+    reason: str = ""
+    # Why staff go past a guard that lets them.
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class MoveContext:
+    """What every move runs with: the definitions, the business calendar, the mail settings."""
+
+    registry: DefinitionRegistry
+    calendar: Calendar
+    mail: MailSettings
+
+
 def fire(
-    session: Session,
-    registry: DefinitionRegistry,
-    application_id: int,
-    trigger: str,
-    user: User | None,
-    expected_version: int,
-    comment: str,
-    today: date,
-    calendar: Calendar,
-    mail: MailSettings,
-    *,
-    reason: str = "",
-    override_reason: str = "",
+    session: Session, request: MoveRequest, context: MoveContext, case: Case | None = None
 ) -> Outcome:
     """Judge and apply one trigger in the caller's transaction; raise Blocked or Conflict.
 
-    `user` None means the system (the periodic worker): it plays only the role `system`.
-    `reason` is the id of the reason chosen; `override_reason` why staff go past a guard.
+    `case` is the application and its definitions when the caller has loaded them in this
+    session already (a page does, to check access); otherwise they are loaded here.
     """
-    application = session.get(Application, application_id)
-    if application is None:
-        raise LookupError(application_id)
-    if application.version != expected_version:
+    case = _case_for(session, request, context.registry, case)
+    if case.application.version != request.expected_version:
         raise Conflict()
+    attempt = attempt_for(
+        session,
+        case,
+        actor_of(session, case, request.user),
+        registry=context.registry,
+        calendar=context.calendar,
+        today=request.today,
+        comment=request.comment,
+        reason=request.reason,
+        override_reason=request.override_reason,
+    )
+    outcome = case.compiled.machine.fire(case.application.state, request.trigger, attempt)
+    _move_row(session, case, request, outcome)
+    _record(session, case.application, request, outcome)
+    run_actions(session, outcome.actions, _action_context(case, request, context, outcome, attempt))
+    session.flush()
+    return outcome
+
+
+def _case_for(
+    session: Session, request: MoveRequest, registry: DefinitionRegistry, case: Case | None
+) -> Case:
+    """Return the case the request is about: the caller's, or loaded now."""
+    if case is not None:
+        # Judged and written in this transaction, or the version check would not hold.
+        if case.application.id != request.application_id or (
+            object_session(case.application) is not session
+        ):
+            raise ValueError("the case given is not this request's, loaded in this session")
+        return case
+    application = session.get(Application, request.application_id)
+    if application is None:
+        raise LookupError(request.application_id)
     compiled = registry.compiled(
         application.workflow, application.workflow_version, application.form_version
     )
-    attempt = Attempt(
-        actor=SYSTEM if user is None else actor_for(session, user, application, compiled.workflow),
-        # Guards judge what the applicant can see: an answer to a hidden question is moot.
-        answers=answers_that_count(compiled.form, application.answers, today, calendar),
-        today=today,
-        comment=comment,
-        calendar=calendar,
-        forms=registry.validators_for(compiled),
-        obligations=met_by_name(session, application.id) if compiled.workflow.obligations else {},
-        reason=reason,
-        override_reason=override_reason,
-    )
-    outcome = compiled.machine.fire(application.state, trigger, attempt)
+    return Case(application, compiled)
+
+
+def _move_row(session: Session, case: Case, request: MoveRequest, outcome: Outcome) -> None:
+    """Write the new state if the row is still at the version seen; raise Conflict if not."""
+    application, compiled = case
     now = utcnow()
     values: dict[str, Any] = {
         "state": outcome.dest,
-        "version": expected_version + 1,
+        "version": request.expected_version + 1,
         "updated_at": now,
         "state_entered_at": now,
         "due_on": outcome.due_on,
     }
-    if application.submitted_at is None and "applicant" in _roles_of(compiled, trigger):
+    if application.submitted_at is None and "applicant" in _roles_of(compiled, request.trigger):
         values["submitted_at"] = now
     if compiled.workflow.states[outcome.dest].final:
         values["final_at"] = now
@@ -176,13 +215,22 @@ def fire(
     # concurrent decision either waits and then matches no row, or fails here.
     result = session.execute(
         update(Application)
-        .where(Application.id == application_id, Application.version == expected_version)
+        .where(
+            Application.id == request.application_id,
+            Application.version == request.expected_version,
+        )
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict()
     session.refresh(application)
+
+
+def _record(
+    session: Session, application: Application, request: MoveRequest, outcome: Outcome
+) -> None:
+    """Keep the answers as they were moved on, and the audit event that points to them."""
     snapshot = AnswerSnapshot(
         application_id=application.id,
         data=application.answers,
@@ -193,8 +241,8 @@ def fire(
     session.add(
         AuditEvent(
             application_id=application.id,
-            actor_id=None if user is None else user.id,
-            trigger=trigger,
+            actor_id=None if request.user is None else request.user.id,
+            trigger=request.trigger,
             from_state=outcome.source,
             to_state=outcome.dest,
             comment=outcome.comment,
@@ -206,41 +254,27 @@ def fire(
             snapshot_id=snapshot.id,
         )
     )
-    run_actions(
-        session,
-        outcome.actions,
-        ActionContext(
-            application=application,
-            workflow=compiled.workflow,
-            outcome=outcome,
-            actor=user,
-            mail=mail,
-            answers=attempt.answers,
-            form=compiled.form,
-            today=today,
-            calendar=calendar,
-        ),
+
+
+def _action_context(
+    case: Case, request: MoveRequest, context: MoveContext, outcome: Outcome, attempt: Attempt
+) -> ActionContext:
+    """Return what the move's action handlers are given."""
+    return ActionContext(
+        application=case.application,
+        workflow=case.compiled.workflow,
+        outcome=outcome,
+        actor=request.user,
+        mail=context.mail,
+        answers=attempt.answers,
+        form=case.compiled.form,
+        today=request.today,
+        calendar=context.calendar,
     )
-    session.flush()
-    return outcome
 
 
 def _roles_of(compiled: Compiled, trigger: str) -> set[str]:
     return {r for t in compiled.workflow.transitions if t.trigger == trigger for r in t.roles}
-
-
-def actor_for(
-    session: Session, user: User | Any, application: Application, workflow: WorkflowSpec
-) -> Actor:
-    """Return the actor a signed-in user is for one application."""
-    roles = user.role_set() if hasattr(user, "role_set") else frozenset(user.roles)
-    return Actor(
-        user_id=user.id,
-        roles=roles,
-        is_owner=application.owner_id == user.id,
-        org_role=role_in(session, user.id, application.organization_id),
-        org_shared=workflow.organization == "member",
-    )
 
 
 def history(session: Session, application_id: int) -> list[AuditEvent]:

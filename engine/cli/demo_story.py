@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from engine.accounts.users import create_user, hash_password, normalise_email
 from engine.applications import moves as ops
 from engine.applications import obligations as owed
+from engine.applications.decisions import move_context
 from engine.certificates import issue as issuing
 from engine.certificates import issued as certs
 from engine.cli.worker import JOBS
@@ -243,20 +244,17 @@ class Story:
     ) -> None:
         user = self._user(session, by)
         try:
-            ops.fire(
-                session,
-                self.svc.registry,
-                application.id,
-                step["do"],
-                user,
-                application.version,
-                step.get("comment", ""),
-                clock.today(),
-                self.svc.calendar,
-                mail_settings(),
+            move = ops.MoveRequest(
+                application_id=application.id,
+                trigger=step["do"],
+                user=user,
+                expected_version=application.version,
+                today=clock.today(),
+                comment=step.get("comment", ""),
                 reason=step.get("reason", ""),
                 override_reason=step.get("override", ""),
             )
+            ops.fire(session, move, move_context())
         except Blocked as refused:
             raise DemoError(f"{application.title}: {step['do']} refused: {refused}") from refused
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.applications import obligations as owed
 from engine.applications.automatic import advance
-from engine.applications.moves import Conflict
+from engine.applications.moves import Conflict, MoveContext
 from engine.certificates import issued as certs
 from engine.platform.definitions import DefinitionRegistry
 from engine.platform.mail import MailSettings
@@ -83,11 +83,12 @@ def judge_and_file(
         today,
         checked,
     )
+    context = MoveContext(registry=registry, calendar=calendar, mail=mail)
     try:
         # The last report owed moves the application on at once. A savepoint: if someone
         # changed the application meanwhile, the report stands and the worker moves it later.
         with session.begin_nested():
-            advance(session, registry, application.id, today, calendar, mail)
+            advance(session, context, application.id, today)
     except Conflict:
         pass
     return Filing()

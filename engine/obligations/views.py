@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from engine.applications import obligations as owed
+from engine.applications.attempts import actor_for
 from engine.applications.cases import db_user, load_case, today
-from engine.applications.moves import actor_for
 from engine.certificates import issued as certs
 from engine.obligations.filing import judge_and_file
 from engine.platform.mail import mail_settings

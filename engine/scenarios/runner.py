@@ -309,20 +309,20 @@ class _Play:
             with self.db.transaction() as session:
                 application = session.get(Application, application_id)
                 assert application is not None
-                ops.fire(
-                    session,
-                    self.registry,
-                    application_id,
-                    step["do"],
-                    self._user(session, step.get("by", case["by"])),
-                    application.version,
-                    step.get("comment", ""),
-                    day,
-                    setting.calendar,
-                    setting.mail,
+                move = ops.MoveRequest(
+                    application_id=application_id,
+                    trigger=step["do"],
+                    user=self._user(session, step.get("by", case["by"])),
+                    expected_version=application.version,
+                    today=day,
+                    comment=step.get("comment", ""),
                     reason=step.get("reason", ""),
                     override_reason=step.get("override", ""),
                 )
+                context = ops.MoveContext(
+                    registry=self.registry, calendar=setting.calendar, mail=setting.mail
+                )
+                ops.fire(session, move, context)
         elif "change" in step:
             with self.db.transaction() as session:
                 application = session.get(Application, application_id)

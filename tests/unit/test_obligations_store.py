@@ -60,18 +60,17 @@ class World:
     def fire(self, app_id: int, trigger: str, today: date, user: User | None = None) -> None:
         with self.db.transaction() as session:
             version = session.get(Application, app_id).version  # type: ignore[union-attr]
-            ops.fire(
-                session,
-                self.registry,
-                app_id,
-                trigger,
-                user or self.owner,
-                version,
-                "",
-                today,
-                self.calendar,
-                self.mail,
+            move = ops.MoveRequest(
+                application_id=app_id,
+                trigger=trigger,
+                user=user or self.owner,
+                expected_version=version,
+                today=today,
             )
+            context = ops.MoveContext(
+                registry=self.registry, calendar=self.calendar, mail=self.mail
+            )
+            ops.fire(session, move, context)
 
     def save(self, app_id: int, answers: dict[str, Any]) -> None:
         with self.db.transaction() as session:

@@ -50,18 +50,16 @@ class World:
         version: int,
         comment: str = "",
     ) -> Outcome:
-        return ops.fire(
-            session,
-            self.registry,
-            app_id,
-            trigger,
-            user,
-            version,
-            comment,
-            FRIDAY,
-            self.calendar,
-            self.mail,
+        move = ops.MoveRequest(
+            application_id=app_id,
+            trigger=trigger,
+            user=user,
+            expected_version=version,
+            today=FRIDAY,
+            comment=comment,
         )
+        context = ops.MoveContext(registry=self.registry, calendar=self.calendar, mail=self.mail)
+        return ops.fire(session, move, context)
 
 
 @pytest.fixture

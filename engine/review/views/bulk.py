@@ -6,8 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from engine.applications import moves as ops
+from engine.applications.attempts import Case
 from engine.applications.cases import db_user, today
-from engine.platform.mail import mail_settings
+from engine.applications.decisions import move_context
 from engine.platform.models import Application
 from engine.platform.services import services
 from engine.platform.web.outbox_hook import deliver_after_commit
@@ -50,25 +51,26 @@ def _decide_one(item: Picked, trigger: str, comment: str) -> ItemResult:
             if application.version != item.version:
                 # Changed since the queue was shown: what was decided on may not hold.
                 raise ops.Conflict()
-            flow = svc.registry.compiled(
-                application.workflow, application.workflow_version, application.form_version
-            ).workflow
+            case = Case(
+                application,
+                svc.registry.compiled(
+                    application.workflow, application.workflow_version, application.form_version
+                ),
+            )
+            flow = case.compiled.workflow
             offered = {t.trigger for t in staff_transitions(flow, application.state)}
             if trigger not in offered:
                 label = flow.states[application.state].label
                 return _unchanged(item, f"this decision does not apply to it ({label})")
-            outcome = ops.fire(
-                session,
-                svc.registry,
-                item.application_id,
-                trigger,
-                db_user(session),
-                item.version,
-                comment,
-                today(),
-                svc.calendar,
-                mail_settings(),
+            move = ops.MoveRequest(
+                application_id=item.application_id,
+                trigger=trigger,
+                user=db_user(session),
+                expected_version=item.version,
+                today=today(),
+                comment=comment,
             )
+            outcome = ops.fire(session, move, move_context(), case)
             label = flow.states[outcome.dest].label
     except ops.Conflict:
         return _unchanged(item, "someone else changed it meanwhile; reload the queue to see it")
