@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from engine.accounts.usernames import find_by_username
 from engine.platform.models import LoginAttempt, User
+from engine.platform.roles import ROLES
 
-ROLES = ("applicant", "reviewer", "admin")
 MIN_PASSWORD_LENGTH = 12
 # Argon2 copes with long input, but an unbounded one is a cheap way to burn our CPU.
 MAX_PASSWORD_LENGTH = 1000

@@ -15,6 +15,7 @@ from engine.applications.obligations import met_by_name
 from engine.organizations.memberships import role_in
 from engine.platform.definitions import Compiled, DefinitionRegistry
 from engine.platform.models import Application, User
+from engine.platform.roles import STAFF_ROLES
 from engine.runtime.answers import answers_that_count
 from engine.runtime.machine import SYSTEM, Actor, Attempt, Blocker, Calendar
 from engine.spec.model import TransitionSpec, WorkflowSpec
@@ -32,11 +33,17 @@ def actor_for(
 ) -> Actor:
     """Return the actor a signed-in user is for one application."""
     roles = user.role_set() if hasattr(user, "role_set") else frozenset(user.roles)
+    is_owner = application.owner_id == user.id
+    org_role = role_in(session, user.id, application.organization_id)
+    if is_owner or org_role is not None:
+        # Segregation of duties: nobody decides an application they filed, or one for an
+        # organization they belong to, whatever staff roles their account also holds.
+        roles = roles - STAFF_ROLES
     return Actor(
         user_id=user.id,
         roles=roles,
-        is_owner=application.owner_id == user.id,
-        org_role=role_in(session, user.id, application.organization_id),
+        is_owner=is_owner,
+        org_role=org_role,
         org_shared=workflow.organization == "member",
     )
 

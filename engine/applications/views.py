@@ -27,6 +27,7 @@ from engine.platform.definitions import Compiled
 from engine.platform.models import Application, Organization
 from engine.platform.services import services
 from engine.platform.web.form_view import answer_rows, page_fields
+from engine.platform.web.request_input import whole_number
 from engine.platform.web.security import role_required
 from engine.runtime.answers import drop_blank_items, merge, read_page
 from engine.runtime.machine import Blocked
@@ -144,8 +145,8 @@ def _change_items(answers: dict[str, Any], action: str) -> dict[str, Any]:
     items = list(answers.get(group) or [])
     if parts[0] == "add":
         items.append({})
-    elif len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < len(items):
-        items.pop(int(parts[2]))
+    elif len(parts) == 3 and (index := whole_number(parts[2])) is not None and index < len(items):
+        items.pop(index)
     answers = dict(answers)
     answers[group] = items
     return answers

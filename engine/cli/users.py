@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from engine.accounts import users as store
+from engine.platform.roles import ROLES
 from engine.platform.services import services
 
 group = AppGroup("users", help="Manage accounts.")
@@ -26,18 +27,16 @@ def _stdin_is_tty() -> bool:
     "roles",
     multiple=True,
     metavar="ROLE",
-    help=f"One of {', '.join(store.ROLES)}; repeat for several. Default: applicant.",
+    help=f"One of {', '.join(ROLES)}; repeat for several. Default: applicant.",
 )
 @click.option("--name", default="", help="The person's full name.")
 def create(email: str, roles: tuple[str, ...], name: str) -> None:
     """Create an account. The password is the first line of standard input when it is
     piped; at a terminal a password is generated and printed once."""
     roles = roles or ("applicant",)
-    unknown = [role for role in roles if role not in store.ROLES]
+    unknown = [role for role in roles if role not in ROLES]
     if unknown:
-        raise click.ClickException(
-            f"Unknown role {unknown[0]!r}; choose from {', '.join(store.ROLES)}."
-        )
+        raise click.ClickException(f"Unknown role {unknown[0]!r}; choose from {', '.join(ROLES)}.")
     email = store.normalise_email(email)
     if not store.is_valid_email(email):
         raise click.ClickException(f"{email!r} is not an email address.")

@@ -12,6 +12,7 @@ from engine.accounts.sign_in_limits import throttle_of
 from engine.organizations import memberships as orgs
 from engine.platform.clock import utcnow
 from engine.platform.models import User
+from engine.platform.roles import ROLES
 from engine.platform.services import services
 from engine.platform.web.security import CurrentUser, role_required, start_session
 
@@ -21,7 +22,7 @@ WRONG_PASSWORD = "Your current password is not correct."
 
 
 @bp.get("")
-@role_required(*users.ROLES)
+@role_required(*ROLES)
 def overview() -> str:
     """Show the person's name, email, username and the organizations they work for."""
     with services().db.reading() as db_session:
@@ -33,7 +34,7 @@ def overview() -> str:
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@role_required(*users.ROLES)
+@role_required(*ROLES)
 def change_password() -> str | Response:
     """Change the password: the current one, then the new one twice."""
     if request.method == "GET":

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine.accounts.users import ROLES as SIGNED_IN
 from engine.organizations import memberships as orgs
 from engine.organizations.current import current_membership
 from engine.organizations.people_changes import (
@@ -20,6 +19,7 @@ from engine.organizations.people_changes import (
     remove_person,
 )
 from engine.platform.models import Membership
+from engine.platform.roles import ROLES as SIGNED_IN
 from engine.platform.services import services
 from engine.platform.web.security import role_required
 

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine.accounts.users import ROLES as SIGNED_IN
 from engine.organizations.current import choose, current_membership, my_memberships
+from engine.platform.roles import ROLES as SIGNED_IN
 from engine.platform.web.security import is_safe_next, role_required
 
 bp = Blueprint("switcher", __name__, url_prefix="/organization")

@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from engine.platform.models import User
+from engine.platform.roles import STAFF_ROLES
 from engine.platform.services import services
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,7 +43,6 @@ csrf = CSRFProtect()
 # What the session remembers besides the user: the epoch it began in, when it was last used.
 EPOCH = "epoch"
 SEEN = "seen"
-STAFF_ROLES = frozenset({"reviewer", "admin"})
 IDLE_MESSAGE = (
     "You were signed out because the service was not used for a while. Sign in again: "
     "everything you saved or continued past is kept."
