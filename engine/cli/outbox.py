@@ -23,7 +23,7 @@ def deliver(limit: int) -> None:
         svc.db,
         mailer_from_config(config),
         limit=limit,
-        max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 5)),
+        max_attempts=int(config["MAIL_MAX_ATTEMPTS"]),
         attachments=svc.certificate_files(),
     )
     click.echo(str(report))

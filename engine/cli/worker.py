@@ -54,7 +54,7 @@ def deliver_outbox() -> str:
     report = deliver_pending(
         svc.db,
         mailer_from_config(config),
-        max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 5)),
+        max_attempts=int(config["MAIL_MAX_ATTEMPTS"]),
         attachments=svc.certificate_files(),
     )
     return str(report)
@@ -69,7 +69,7 @@ def certificate_batches() -> str:
 
 def fail_interrupted_mail() -> str:
     """Fail, visibly, emails whose sender died mid-send (never re-sent by itself)."""
-    minutes = int(current_app.config.get("MAIL_CLAIM_TIMEOUT_MINUTES", 15))
+    minutes = int(current_app.config["MAIL_CLAIM_TIMEOUT_MINUTES"])
     count = fail_interrupted(services().db, timedelta(minutes=minutes))
     return f"{count} interrupted."
 

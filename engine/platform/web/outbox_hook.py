@@ -32,7 +32,7 @@ def deliver_after_commit() -> DeliveryReport | None:
             svc.db,
             app_mailer(),
             limit=REQUEST_LIMIT,
-            max_attempts=int(current_app.config.get("MAIL_MAX_ATTEMPTS", 5)),
+            max_attempts=int(current_app.config["MAIL_MAX_ATTEMPTS"]),
             attachments=svc.certificate_files(),
         )
     except Exception:
