@@ -7,7 +7,7 @@ from flask import Flask
 from engine.platform.services import init_services
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, *, tolerate_broken_definitions: bool = False) -> None:
     """Attach services, security, blueprints and CLI commands to the app."""
     from engine.accounts.views import account, auth, passwords
     from engine.applications import views as applicant
@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
     from engine.review.views import export as queue_export
     from engine.review.views import queue as review
 
-    init_services(app)
+    init_services(app, tolerate_broken_definitions=tolerate_broken_definitions)
     init_security(app)
     init_filters(app)
     init_live_definitions(app)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 
+from engine.cli.broken_files import CheckedGroup
 from engine.platform import outbox as store
 from engine.platform.mailer import mailer_from_config
 from engine.platform.services import services
 
-group = AppGroup("outbox", help="Deliver and inspect outgoing email.")
+group = CheckedGroup("outbox", help="Deliver and inspect outgoing email.")
 
 
 @group.command("deliver")

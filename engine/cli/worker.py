@@ -20,6 +20,7 @@ from flask.cli import with_appcontext
 from engine.applications.automatic import fire_automatic
 from engine.applications.decisions import mail_settings
 from engine.certificates import batches
+from engine.cli.broken_files import CheckedCommand
 from engine.obligations.periods import renew_periods
 from engine.obligations.reminders import send_reminders
 from engine.platform import clock
@@ -105,7 +106,7 @@ def run_jobs() -> dict[str, str]:
     return results
 
 
-@click.command("worker")
+@click.command("worker", cls=CheckedCommand)
 @click.option("--once", is_flag=True, help="Run every job once and exit.")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between runs.")
 @click.option(
