@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
+from engine.applications.moves import Conflict, NotEditable
+from engine.organizations.memberships import MembershipError
 from engine.platform.services import init_services
+from engine.platform.web.errors import ErrorPage, init_errors
+
+# The page for each refusal a view leaves to the app (views that do more, like showing a
+# form again with the answers kept or listing each item of a batch, catch their own).
+ERROR_PAGES = {
+    Conflict: ErrorPage(409, "This application changed while you were looking at it"),
+    NotEditable: ErrorPage(
+        409,
+        "This application can no longer be changed",
+        "Its status changed since the page was shown, and answers can no longer be changed.",
+    ),
+    # A decision whose action could not give the organization its access.
+    MembershipError: ErrorPage(409, "This could not be done"),
+}
 
 
 def init_app(app: Flask, *, tolerate_broken_definitions: bool = False) -> None:
@@ -33,6 +49,7 @@ def init_app(app: Flask, *, tolerate_broken_definitions: bool = False) -> None:
 
     init_services(app, tolerate_broken_definitions=tolerate_broken_definitions)
     init_security(app)
+    init_errors(app, ERROR_PAGES)
     init_filters(app)
     init_live_definitions(app)
     for module in (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -25,8 +25,8 @@ def mail_settings() -> ops.Mail:
     )
 
 
-def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, int]:
-    """Fire the posted trigger; return a redirect, the refusal, or the conflict page."""
+def fire_from_request(application_id: int) -> Response | Blocked:
+    """Fire the posted trigger; return a redirect or the refusal (a Conflict is raised)."""
     svc = services()
     trigger = request.form.get("trigger", "")
     comment = request.form.get("comment", "")
@@ -54,13 +54,6 @@ def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, in
                 reason=reason,
                 override_reason=override_reason,
             )
-    except ops.Conflict as conflict:
-        return (
-            render_template(
-                "conflict.html", message=conflict.message, application_id=application_id
-            ),
-            409,
-        )
     except Blocked as blocked:
         return blocked
     deliver_after_commit()
