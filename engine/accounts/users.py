@@ -216,9 +216,11 @@ def authenticate(
 
 def users_with_role(session: Session, role: str) -> list[User]:
     """Return the active users holding the role, ordered by email address."""
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.email))
+    users = session.scalars(select(User).where(User.active.is_(True)))
     # Roles are a comma-separated column: filter here rather than with a fragile LIKE.
-    return [u for u in users if u.has_role(role)]
+    # Sorted here, not by the database: PostgreSQL's collation may order '.' and '-' apart
+    # from SQLite's, and the order is the order emails are written in.
+    return sorted((u for u in users if u.has_role(role)), key=lambda u: u.email)
 
 
 def _minutes_to_wait(

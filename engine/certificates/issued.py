@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
@@ -158,14 +157,6 @@ def not_emailed(session: Session, application_id: int) -> list[Certificate]:
 def _attended_of_valid(session: Session, application_id: int) -> list[list[str]]:
     """Return the dates attended of each valid certificate of an event."""
     return list(session.scalars(select(Certificate.attended).where(*_valid_of(application_id))))
-
-
-def issued_per_date(session: Session, application_id: int) -> Counter[str]:
-    """Return how many valid certificates name each date attended (ISO date -> count)."""
-    counts: Counter[str] = Counter()
-    for attended in _attended_of_valid(session, application_id):
-        counts.update(attended)
-    return counts
 
 
 def issued_between(session: Session, application_id: int, first: date, last: date) -> int:

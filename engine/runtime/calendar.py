@@ -449,13 +449,6 @@ class BusinessCalendar:
             closed = self._closed[d.year]
         return d not in closed
 
-    def business_day_on_or_after(self, d: date) -> date:
-        """`d` if it is a business day, else the next business day."""
-        d = _plain_date(d, "d")
-        while not self._is_open(d):
-            d += _ONE_DAY
-        return d
-
     def business_day_on_or_before(self, d: date) -> date:
         """`d` if it is a business day, else the previous business day."""
         d = _plain_date(d, "d")
