@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -105,13 +106,16 @@ def replace_password(session: Session, user: User, new_password: str) -> bool:
     A conditional update, so two requests racing with one single-use link cannot both win.
     """
     new_hash = hash_password(new_password)
-    result = session.execute(
-        update(User)
-        .where(User.id == user.id, User.password_hash == user.password_hash)
-        .values(password_hash=new_hash)
-        .execution_options(synchronize_session=False)
+    # An UPDATE always yields a CursorResult, which has the rowcount.
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == user.password_hash)
+            .values(password_hash=new_hash)
+            .execution_options(synchronize_session=False)
+        ),
     )
-    assert isinstance(result, CursorResult)
     if result.rowcount != 1:
         return False
     user.password_hash = new_hash

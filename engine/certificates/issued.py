@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
+from engine.platform.db import get_existing
 from engine.platform.models import Application, AuditEvent, Certificate, Obligation, User
 from engine.runtime.obligations import covered
 from engine.runtime.reference import reference
@@ -194,8 +195,7 @@ def revoke(
     certificate.revoked_at = now
     certificate.revoked_by = by.id
     certificate.revoke_reason = reason.strip()
-    application = session.get(Application, certificate.application_id)
-    assert application is not None
+    application = get_existing(session, Application, certificate.application_id)
     # Not a move: the event stays where it is; the history records who revoked what, why.
     session.add(
         AuditEvent(

@@ -115,7 +115,6 @@ def diff_command() -> None:
     """Say what the files change against the versions published, and what is under way."""
     svc = services()
     registry = svc.registry
-    assert registry.current is not None
     changed = 0
     with svc.db.reading() as session:
         published = {(d.kind, d.name): d for d in registry.in_force(session)}

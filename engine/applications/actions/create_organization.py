@@ -18,7 +18,8 @@ from engine.spec.model import ActionSpec, NewOrganization, PeopleGroup
 def create_organization(session: Session, action: ActionSpec, ctx: ActionContext) -> None:
     """Create the organization named in the answers, once, and invite its people."""
     spec = action.details
-    assert isinstance(spec, NewOrganization)
+    if not isinstance(spec, NewOrganization):
+        raise TypeError(f"create_organization needs NewOrganization details, not {spec!r}")
     application = ctx.application
     # Idempotent: an application linked to an organization already made (or is about) one.
     if application.organization_id is not None:

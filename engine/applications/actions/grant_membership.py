@@ -17,7 +17,8 @@ from engine.spec.model import ActionSpec, PersonFields
 def grant_membership(session: Session, action: ActionSpec, ctx: ActionContext) -> None:
     """Create or link the person's account as a member of the application's organization."""
     spec = action.details
-    assert isinstance(spec, PersonFields)
+    if not isinstance(spec, PersonFields):
+        raise TypeError(f"grant_membership needs PersonFields details, not {spec!r}")
     organization = session.get(Organization, ctx.application.organization_id)
     if organization is None:
         # The loader requires `organization:` and the start page sets it; not having one
