@@ -34,3 +34,18 @@ def test_a_registry_without_loaded_files_says_so(tmp_path: Path) -> None:
     registry = DefinitionRegistry(tmp_path, tmp_path)
     with pytest.raises(NotLoaded, match="run load_files"):
         registry.workflow_names()
+
+
+def test_nothing_cites_a_file_outside_the_repository() -> None:
+    # Spelled apart so that this file does not match itself.
+    outside = ("DOMAIN" + ".md", "MEASUREMENTS" + ".md", "../" + "shared/")
+    folders = ("engine", "tests", "bench", "templates", "docs", "migrations", "forms", "workflows")
+    paths = [ROOT / "app.py", ROOT / "Makefile", ROOT / "README.md"]
+    paths += [p for folder in folders for p in sorted((ROOT / folder).rglob("*")) if p.is_file()]
+    found = []
+    for path in paths:
+        if path.suffix in {".pyc", ".png", ".svg", ".ttf", ".otf", ".pdf"}:
+            continue
+        text = path.read_text(errors="replace")
+        found += [f"{path.relative_to(ROOT)}: {name}" for name in outside if name in text]
+    assert found == []
