@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from flask import Flask
 
+from engine.applications.moves import Conflict, NotEditable
 from engine.certificates.files import CertificateFiles
+from engine.organizations.memberships import MembershipError
 from engine.platform.services import Services, init_services
+from engine.platform.web.errors import ErrorPage, init_errors
+
+# The page for each refusal a view leaves to the app (views that do more, like showing a
+# form again with the answers kept or listing each item of a batch, catch their own).
+ERROR_PAGES = {
+    Conflict: ErrorPage(409, "This application changed while you were looking at it"),
+    NotEditable: ErrorPage(
+        409,
+        "This application can no longer be changed",
+        "Its status changed since the page was shown, and answers can no longer be changed.",
+    ),
+    # A decision whose action could not give the organization its access.
+    MembershipError: ErrorPage(409, "This could not be done"),
+}
 
 
 def certificate_files(svc: Services) -> CertificateFiles:
@@ -13,7 +29,7 @@ def certificate_files(svc: Services) -> CertificateFiles:
     return CertificateFiles(svc.db, svc.registry, svc.layouts, svc.static_dir)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, *, tolerate_broken_definitions: bool = False) -> None:
     """Attach services, security, blueprints and CLI commands to the app."""
     from engine.accounts.views import account, auth, passwords
     from engine.applications import views as applicant
@@ -38,9 +54,14 @@ def init_app(app: Flask) -> None:
     from engine.review.views import export as queue_export
     from engine.review.views import queue as review
 
-    init_services(app, attachments=certificate_files)
+    init_services(
+        app,
+        attachments=certificate_files,
+        tolerate_broken_definitions=tolerate_broken_definitions,
+    )
     init_request_input(app)
     init_security(app)
+    init_errors(app, ERROR_PAGES)
     init_filters(app)
     init_live_definitions(app)
     for module in (

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -106,13 +107,17 @@ def replace_password(session: Session, user: User, new_password: str) -> bool:
     A conditional update, so two requests racing with one single-use link cannot both win.
     """
     new_hash = hash_password(new_password)
-    result = session.execute(
-        update(User)
-        .where(User.id == user.id, User.password_hash == user.password_hash)
-        .values(password_hash=new_hash, session_epoch=User.session_epoch + 1)
-        .execution_options(synchronize_session=False)
+    # An UPDATE always yields a CursorResult, which has the rowcount.
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == user.password_hash)
+            .values(password_hash=new_hash, session_epoch=User.session_epoch + 1)
+            .execution_options(synchronize_session=False)
+        ),
     )
-    if not isinstance(result, CursorResult) or result.rowcount != 1:
+    if result.rowcount != 1:
         return False
     user.password_hash = new_hash
     # A new password ends the account's other sessions (the caller renews its own).
@@ -241,9 +246,11 @@ def authenticate(
 
 def users_with_role(session: Session, role: str) -> list[User]:
     """Return the active users holding the role, ordered by email address."""
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.email))
+    users = session.scalars(select(User).where(User.active.is_(True)))
     # Roles are a comma-separated column: filter here rather than with a fragile LIKE.
-    return [u for u in users if u.has_role(role)]
+    # Sorted here, not by the database: PostgreSQL's collation may order '.' and '-' apart
+    # from SQLite's, and the order is the order emails are written in.
+    return sorted((u for u in users if u.has_role(role)), key=lambda u: u.email)
 
 
 def _minutes_to_wait(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -21,20 +21,13 @@ def move_context() -> ops.MoveContext:
     return ops.MoveContext(registry=svc.registry, calendar=svc.calendar, mail=mail_settings())
 
 
-def fire_from_request(application_id: int) -> Response | Blocked | tuple[str, int]:
-    """Fire the posted trigger; return a redirect, the refusal, or the conflict page."""
+def fire_from_request(application_id: int) -> Response | Blocked:
+    """Fire the posted trigger; return a redirect or the refusal (a Conflict is raised)."""
     try:
         with services().db.transaction() as session:
             case = load_case(session, application_id)
             move = _posted_move(application_id, db_user(session))
             outcome = ops.fire(session, move, move_context(), case)
-    except ops.Conflict as conflict:
-        return (
-            render_template(
-                "conflict.html", message=conflict.message, application_id=application_id
-            ),
-            409,
-        )
     except Blocked as blocked:
         return blocked
     deliver_after_commit()

@@ -23,6 +23,7 @@ from engine.applications.decisions import fire_from_request
 from engine.organizations.choice import choose_organization
 from engine.organizations.current import current_membership, my_memberships
 from engine.organizations.similar import check_similar
+from engine.platform.db import get_existing
 from engine.platform.definitions import Compiled
 from engine.platform.models import Application, Organization
 from engine.platform.services import services
@@ -134,8 +135,7 @@ def page(application_id: int, page_id: str) -> str | Response | tuple[str, int]:
 
 def _save(application: Application, compiled: Compiled, answers: dict[str, Any]) -> None:
     with services().db.transaction() as session:
-        fresh = session.get(Application, application.id)
-        assert fresh is not None
+        fresh = get_existing(session, Application, application.id)
         ops.save_answers(session, fresh, compiled, answers)
 
 

@@ -18,7 +18,7 @@ from engine.certificates import issued as certs
 from engine.certificates.files import layout_for
 from engine.certificates.pdf import MissingDetail, render_certificates
 from engine.platform.clock import utcnow
-from engine.platform.db import Database
+from engine.platform.db import Database, get_existing
 from engine.platform.definitions import DefinitionRegistry
 from engine.platform.models import Application, Certificate, CertificateBatch, User
 from engine.spec.layout import LayoutSpec
@@ -86,8 +86,7 @@ def _make(
 ) -> None:
     try:
         with db.reading() as session:
-            batch = session.get(CertificateBatch, batch_id)
-            assert batch is not None
+            batch = get_existing(session, CertificateBatch, batch_id)
             wanted = list(batch.certificate_ids)
             found = {
                 c.id: dict(c.details)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
+from engine.platform.db import get_existing
 from engine.platform.models import Application, AuditEvent, Certificate, Obligation, User
 from engine.runtime.obligations import covered
 from engine.runtime.reference import reference
@@ -160,14 +160,6 @@ def _attended_of_valid(session: Session, application_id: int) -> list[list[str]]
     return list(session.scalars(select(Certificate.attended).where(*_valid_of(application_id))))
 
 
-def issued_per_date(session: Session, application_id: int) -> Counter[str]:
-    """Return how many valid certificates name each date attended (ISO date -> count)."""
-    counts: Counter[str] = Counter()
-    for attended in _attended_of_valid(session, application_id):
-        counts.update(attended)
-    return counts
-
-
 def issued_between(session: Session, application_id: int, first: date, last: date) -> int:
     """Return how many valid certificates of an event name a date attended in [first, last]."""
     wanted = (first.isoformat(), last.isoformat())
@@ -203,8 +195,7 @@ def revoke(
     certificate.revoked_at = now
     certificate.revoked_by = by.id
     certificate.revoke_reason = reason.strip()
-    application = session.get(Application, certificate.application_id)
-    assert application is not None
+    application = get_existing(session, Application, certificate.application_id)
     # Not a move: the event stays where it is; the history records who revoked what, why.
     session.add(
         AuditEvent(

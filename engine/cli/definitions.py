@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.cli.broken_files import CheckedGroup
 from engine.definitions import upgrades
 from engine.platform import clock
 from engine.platform.definitions import Compiled
@@ -22,7 +22,7 @@ from engine.platform.services import services
 from engine.runtime.diagram import workflow_svg
 from engine.spec.change_impact import Change, form_changes, workflow_changes
 
-group = AppGroup("definitions", help="Publish and inspect form and workflow versions.")
+group = CheckedGroup("definitions", help="Publish and inspect form and workflow versions.")
 
 
 @group.command("publish")
@@ -115,7 +115,6 @@ def diff_command() -> None:
     """Say what the files change against the versions published, and what is under way."""
     svc = services()
     registry = svc.registry
-    assert registry.current is not None
     changed = 0
     with svc.db.reading() as session:
         published = {(d.kind, d.name): d for d in registry.in_force(session)}

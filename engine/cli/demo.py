@@ -11,18 +11,18 @@ from typing import Any
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from engine.accounts.users import normalise_email
 from engine.applications import obligations as owed
+from engine.cli.broken_files import CheckedGroup
 from engine.cli.demo_story import DemoError, Story, read_demo
 from engine.platform import clock
 from engine.platform.models import Application, Obligation, Organization, User
 from engine.platform.services import services
 
-group = AppGroup("demo", help="Load demonstration data.")
+group = CheckedGroup("demo", help="Load demonstration data.")
 
 
 @group.command("load")

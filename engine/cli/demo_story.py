@@ -30,6 +30,7 @@ from engine.cli.worker import JOBS
 from engine.obligations.filing import judge_and_file
 from engine.platform import clock
 from engine.platform.clock import utcnow
+from engine.platform.db import get_existing
 from engine.platform.mail import mail_settings
 from engine.platform.models import Application, Organization, User
 from engine.platform.services import Services, services
@@ -50,7 +51,8 @@ class DemoError(Exception):
 def read_demo(path: Path = DATA) -> dict[str, Any]:
     """Return the demo data file as plain data."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(data, dict), f"{path} must hold a mapping"
+    if not isinstance(data, dict):
+        raise DemoError(f"{path} must hold a mapping")
     return data
 
 
@@ -156,9 +158,10 @@ class Story:
             )
         elif entry.kind == "start":
             self._start(session, entry.item)
-        else:
-            assert entry.step is not None
+        elif entry.step is not None:
             self._step(session, entry.item, entry.step)
+        else:
+            raise DemoError(f"a {entry.kind!r} entry of the demo story has no step")
 
     def _user(self, session: Session, key: str) -> User:
         user = session.scalar(select(User).where(User.email == self.emails[key]))
@@ -182,8 +185,7 @@ class Story:
         self.ids[item["position"]] = application.id
 
     def _step(self, session: Session, item: dict[str, Any], step: dict[str, Any]) -> None:
-        application = session.get(Application, self.ids[item["position"]])
-        assert application is not None
+        application = get_existing(session, Application, self.ids[item["position"]])
         if "do" in step:
             self._fire(session, application, step.get("by") or item["by"], step)
         elif "change" in step:

@@ -6,8 +6,9 @@ import getpass
 
 import click
 from flask import Flask
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
+from engine.cli.broken_files import CheckedGroup
 from engine.operations import retention
 from engine.platform.clock import utcnow
 from engine.platform.services import services
@@ -16,7 +17,7 @@ from engine.platform.services import services
 @click.group(
     "retention",
     invoke_without_command=True,
-    cls=AppGroup,
+    cls=CheckedGroup,
     help="List applications past their retention period; purge them with --apply.",
 )
 @click.option("--apply", is_flag=True, help="Purge what is listed (not held).")

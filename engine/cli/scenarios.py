@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from engine.cli.broken_files import CheckedCommand
 from engine.platform.definitions import DefinitionRegistry
 from engine.platform.mail import mail_settings
 from engine.platform.services import services
@@ -17,7 +18,7 @@ from engine.spec.errors import DefinitionsInvalid
 from engine.spec.yaml_source import read_source
 
 
-@click.command("scenarios")
+@click.command("scenarios", cls=CheckedCommand)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--coverage",

@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 
 from engine.applications.automatic import fire_automatic
 from engine.certificates import batches
+from engine.cli.broken_files import CheckedCommand
 from engine.obligations.periods import renew_periods
 from engine.obligations.reminders import send_reminders
 from engine.platform import clock
@@ -61,7 +62,7 @@ def certificate_batches() -> str:
 
 def fail_interrupted_mail() -> str:
     """Fail, visibly, emails whose sender died mid-send (never re-sent by itself)."""
-    minutes = int(current_app.config.get("MAIL_CLAIM_TIMEOUT_MINUTES", 15))
+    minutes = int(current_app.config["MAIL_CLAIM_TIMEOUT_MINUTES"])
     count = fail_interrupted(services().db, timedelta(minutes=minutes))
     return f"{count} interrupted."
 
@@ -97,7 +98,7 @@ def run_jobs() -> dict[str, str]:
     return results
 
 
-@click.command("worker")
+@click.command("worker", cls=CheckedCommand)
 @click.option("--once", is_flag=True, help="Run every job once and exit.")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between runs.")
 @click.option(

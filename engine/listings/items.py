@@ -44,11 +44,11 @@ def format_options(registry: DefinitionRegistry, page: str) -> list[FormatOption
     """Return the formats the page's workflows offer, each value once, in form order."""
     found: dict[str, str] = {}
     for spec in feeding(registry, page):
-        assert spec.listing is not None
-        if spec.listing.format is None:
+        listing = spec.listing  # always set: feeding() returns listed workflows only
+        if listing is None or listing.format is None:
             continue
         form = registry.latest(spec.name).form
-        for option in form.field(spec.listing.format).options:
+        for option in form.field(listing.format).options:
             found.setdefault(option.value, option.label)
     return [FormatOption(value, label) for value, label in found.items()]
 

@@ -32,8 +32,6 @@ from engine.runtime.listing_search import (
 bp = Blueprint("listings", __name__)
 
 MAX_QUERY = 200
-# Rows per page of the table layout; the config key LISTING_PAGE_SIZE changes it.
-PAGE_SIZE = 50
 # The calendar shows this many items at most; the count says when more matched.
 CALENDAR_CAP = 200
 
@@ -79,7 +77,7 @@ def _table(every: list[ListedItem], query: ListingQuery) -> dict[str, Any]:
     found = search(every, query)
     if not query.text:
         found = by_last_day(found)
-    size = int(current_app.config.get("LISTING_PAGE_SIZE", PAGE_SIZE))
+    size = int(current_app.config["LISTING_PAGE_SIZE"])
     pages = max(1, -(-len(found) // size))
     number = request.args.get("page", "1")
     current = min(max(whole_number(number) or 1, 1), pages)

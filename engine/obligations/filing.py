@@ -18,6 +18,7 @@ from engine.applications import obligations as owed
 from engine.applications.automatic import advance
 from engine.applications.moves import Conflict, MoveContext
 from engine.certificates import issued as certs
+from engine.platform.db import get_existing
 from engine.platform.definitions import DefinitionRegistry
 from engine.platform.mail import MailSettings
 from engine.platform.models import Application, Obligation
@@ -53,8 +54,7 @@ def judge_and_file(
     Raises owed.NotOpen when the obligation was filed or cancelled meanwhile, or cannot
     be filed yet.
     """
-    application = session.get(Application, obligation.application_id)
-    assert application is not None
+    application = get_existing(session, Application, obligation.application_id)
     compiled = registry.compiled(
         application.workflow, application.workflow_version, application.form_version
     )

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.applications.obligations import resync
-from engine.platform.db import Database
+from engine.platform.db import Database, get_existing
 from engine.platform.definitions import DefinitionRegistry
 from engine.platform.models import Application, Obligation
 from engine.runtime.answers import answers_that_count
@@ -49,8 +49,7 @@ def renew_periods(
     for application_id, name in pairs:
         try:
             with db.transaction() as session:
-                application = session.get(Application, application_id)
-                assert application is not None
+                application = get_existing(session, Application, application_id)
                 compiled = registry.compiled(
                     application.workflow, application.workflow_version, application.form_version
                 )

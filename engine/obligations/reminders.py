@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.applications.contact import applicant_addresses
 from engine.applications.obligations import OPEN
-from engine.platform.db import Database
+from engine.platform.db import Database, get_existing
 from engine.platform.definitions import DefinitionRegistry
 from engine.platform.mail import MailSettings
 from engine.platform.models import Application, Obligation, ObligationReminder, OutboxMessage
@@ -105,8 +105,7 @@ def _remind(
     obligation = session.get(Obligation, obligation_id)
     if obligation is None or obligation.status != OPEN:
         return "none"
-    application = session.get(Application, obligation.application_id)
-    assert application is not None
+    application = get_existing(session, Application, obligation.application_id)
     workflow = registry.compiled(
         application.workflow, application.workflow_version, application.form_version
     ).workflow

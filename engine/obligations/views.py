@@ -14,6 +14,7 @@ from engine.applications.attempts import actor_for
 from engine.applications.cases import db_user, load_case, today
 from engine.certificates import issued as certs
 from engine.obligations.filing import judge_and_file
+from engine.platform.db import get_existing
 from engine.platform.mail import mail_settings
 from engine.platform.models import Application, Obligation
 from engine.platform.services import services
@@ -79,8 +80,7 @@ def report(application_id: int, obligation_id: int) -> str | Response | tuple[st
         answers.update(read_page(page.fields, request.form))
     try:
         with svc.db.transaction() as session:
-            row = session.get(Obligation, obligation_id)
-            assert row is not None
+            row = get_existing(session, Obligation, obligation_id)
             filing = judge_and_file(
                 session,
                 svc.registry,

@@ -48,16 +48,16 @@ def expired(session: Session, registry: DefinitionRegistry, now: datetime) -> li
         select(Application).where(Application.final_at.is_not(None)).order_by(Application.id)
     )
     for application in rows:
-        assert application.final_at is not None
+        final_at = application.final_at
         keep_until = _keep_until(registry, application)
-        if keep_until is None:
+        if final_at is None or keep_until is None:
             continue  # the workflow declares no period: kept for good
         if keep_until <= now:
             found.append(
                 Candidate(
                     application.id,
                     application.workflow,
-                    application.final_at,
+                    final_at,
                     keep_until,
                     application.legal_hold,
                     application.legal_hold_reason,

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+
+
+class MissingRow(LookupError):
+    """A row the caller holds the key of is not in the database (deleted meanwhile)."""
+
+
+def get_existing(session: Session, model: type[T], key: Any) -> T:
+    """Return the row of this primary key; raise MissingRow when there is none."""
+    found = session.get(model, key)
+    if found is None:
+        raise MissingRow(f"there is no {model.__name__} {key!r}")
+    return found
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

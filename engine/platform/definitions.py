@@ -30,6 +30,10 @@ from engine.spec.model import FormSpec, WorkflowSpec
 log = logging.getLogger(__name__)
 
 
+class NotLoaded(RuntimeError):
+    """The registry holds no definitions from the files: broken, or load_files() not run."""
+
+
 @dataclass(frozen=True)
 class Compiled:
     """A workflow version with its form version, validator and machine."""
@@ -71,6 +75,12 @@ class DefinitionRegistry:
         self._remember(loaded)
         return loaded
 
+    def loaded(self) -> Definitions:
+        """Return the definitions loaded from the files; raise NotLoaded when there are none."""
+        if self.current is None:
+            raise NotLoaded(f"no definitions are loaded from {self.root}: run load_files()")
+        return self.current
+
     def publish(
         self, session: Session, by: str = "files", *, again: bool = True
     ) -> list[Definition]:
@@ -80,11 +90,11 @@ class DefinitionRegistry:
         it) is published again, unless `again` is False: a process starting on its files
         records new versions only, so an old copy of the files never undoes a publication.
         """
-        assert self.current is not None, "load_files() first"
+        current = self.loaded()
         rows = []
         specs: list[tuple[str, FormSpec | WorkflowSpec]] = [
-            ("form", f) for f in self.current.forms.values()
-        ] + [("workflow", w) for w in self.current.workflows.values()]
+            ("form", f) for f in current.forms.values()
+        ] + [("workflow", w) for w in current.workflows.values()]
         in_force = {(d.kind, d.name): d.id for d in self.in_force(session)}
         for kind, spec in specs:
             row = session.scalar(
@@ -177,14 +187,13 @@ class DefinitionRegistry:
 
     def workflow_names(self) -> list[str]:
         """Return the names of the current workflows."""
-        assert self.current is not None
-        return sorted(self.current.workflows)
+        return sorted(self.loaded().workflows)
 
     def latest(self, workflow: str) -> Compiled:
         """Return the current version of a workflow, compiled."""
-        assert self.current is not None
-        spec = self.current.workflows[workflow]
-        form = self.current.forms[spec.form]
+        current = self.loaded()
+        spec = current.workflows[workflow]
+        form = current.forms[spec.form]
         return self.compiled(spec.name, spec.version, form.version)
 
     def compiled(self, workflow: str, version: str, form_version: str) -> Compiled:
@@ -241,9 +250,8 @@ class DefinitionRegistry:
 
     def form(self, name: str, version: str | None = None) -> tuple[FormSpec, FormValidator]:
         """Return a form (the current version, or a stored one) and its validator."""
-        assert self.current is not None
         if version is None:
-            spec = self.current.forms[name]
+            spec = self.loaded().forms[name]
         else:
             if (name, version) not in self._forms:
                 self._load_stored_form(name, version)

@@ -21,8 +21,32 @@ from engine.spec.build_certificates import LAYOUTS_FOLDER
 from engine.spec.errors import DefinitionsInvalid
 from engine.spec.layout import LayoutSpec, check_layouts
 
-# CLI commands that must run even when the definition files are broken.
-_TOLERANT_COMMANDS = {"lint", "db", "users"}
+
+@dataclass(frozen=True)
+class StartupProblem:
+    """Files of one kind (definitions, help files ...) that could not be loaded."""
+
+    what: str
+    error: DefinitionsInvalid
+
+    def refuse(self) -> None:
+        """Print the problems, where a person starting the app reads them, and raise."""
+        print(f"The {self.what} have problems; the app will not start:", file=sys.stderr)
+        print(self.error, file=sys.stderr)
+        raise self.error
+
+
+class _Start:
+    # Broken files stop the app loudly, unless it tolerates them (`flask lint` reports them).
+    def __init__(self, tolerate: bool) -> None:
+        self.tolerate = tolerate
+        self.problems: list[StartupProblem] = []
+
+    def broken(self, what: str, error: DefinitionsInvalid) -> None:
+        problem = StartupProblem(what, error)
+        if not self.tolerate:
+            problem.refuse()
+        self.problems.append(problem)
 
 
 @dataclass
@@ -41,38 +65,48 @@ class Services:
     # Makes the files outgoing email names; plugged in by the composition (engine.wiring),
     # so the platform knows nothing of what the files are (certificates).
     attachments: AttachmentSource | None = None
+    # What was broken at start, when the app was made to tolerate broken files.
+    problems: tuple[StartupProblem, ...] = ()
+
+    def refuse_if_broken(self) -> None:
+        """Stop, saying what is wrong, if any of the app's files had problems at start."""
+        for problem in self.problems:
+            problem.refuse()
 
 
 # Makes the attachments source from the services it reads (the database, the layouts ...).
 AttachmentsFactory = Callable[[Services], AttachmentSource]
 
 
-def init_services(app: Flask, attachments: AttachmentsFactory | None = None) -> None:
-    """Create the services; refuse to start when the definitions are invalid."""
+def init_services(
+    app: Flask,
+    attachments: AttachmentsFactory | None = None,
+    *,
+    tolerate_broken_definitions: bool = False,
+) -> None:
+    """Create the services; refuse to start on broken files unless told to tolerate them."""
+    start = _Start(tolerate_broken_definitions)
     db = Database(app.config["DATABASE_URL"])
     root = Path(app.config["DEFINITIONS_DIR"])
     registry = DefinitionRegistry(root, Path(app.config["TEMPLATE_DIR"]), db)
     try:
         registry.load_files()
     except DefinitionsInvalid as error:
-        if _cli_command() not in _TOLERANT_COMMANDS:
-            print("The definitions have problems; the app will not start:", file=sys.stderr)
-            print(error, file=sys.stderr)
-            raise
+        start.broken("definitions", error)
     try:
         calendar = montana()
     except CalendarFileError as error:
         print(f"The holiday file has a problem; the app will not start:\n{error}", file=sys.stderr)
         raise
-    help_topics = _help(app)
     made = Services(
         db=db,
         registry=registry,
         calendar=calendar,
-        help=help_topics,
-        listing_pages=_listing_pages(app),
-        layouts=_layouts(app),
+        help=_help(app, start),
+        listing_pages=_listing_pages(app, start),
+        layouts=_layouts(app, start),
         static_dir=static_dir(app),
+        problems=tuple(start.problems),
     )
     if attachments is not None:
         made.attachments = attachments(made)
@@ -88,15 +122,11 @@ def help_placeholders(config: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _help(app: Flask) -> HelpLibrary:
-    # Broken help files stop the app like broken definitions do, loudly; `lint` still runs.
+def _help(app: Flask, start: _Start) -> HelpLibrary:
     try:
         return load_help(Path(app.config["HELP_DIR"]), help_placeholders(app.config))
     except DefinitionsInvalid as error:
-        if _cli_command() not in _TOLERANT_COMMANDS:
-            print("The help files have problems; the app will not start:", file=sys.stderr)
-            print(error, file=sys.stderr)
-            raise
+        start.broken("help files", error)
         return HelpLibrary()
 
 
@@ -105,15 +135,11 @@ def listing_pages_dir(config: Mapping[str, Any]) -> Path:
     return Path(config["TEMPLATE_DIR"]) / "listings"
 
 
-def _listing_pages(app: Flask) -> Mapping[str, ListingPage]:
-    # Like help files: broken page files stop the app loudly; `lint` still runs.
+def _listing_pages(app: Flask, start: _Start) -> Mapping[str, ListingPage]:
     try:
         return load_listing_pages(listing_pages_dir(app.config), help_placeholders(app.config))
     except DefinitionsInvalid as error:
-        if _cli_command() not in _TOLERANT_COMMANDS:
-            print("The listing pages have problems; the app will not start:", file=sys.stderr)
-            print(error, file=sys.stderr)
-            raise
+        start.broken("listing pages", error)
         return MappingProxyType({})
 
 
@@ -127,13 +153,10 @@ def layouts_dir(config: Mapping[str, Any]) -> Path:
     return Path(config["TEMPLATE_DIR"]) / LAYOUTS_FOLDER
 
 
-def _layouts(app: Flask) -> Mapping[str, LayoutSpec]:
-    # Like definitions: a broken layout stops the app loudly; `lint` still runs.
+def _layouts(app: Flask, start: _Start) -> Mapping[str, LayoutSpec]:
     layouts, errors = check_layouts(layouts_dir(app.config), static_dir(app))
-    if errors and _cli_command() not in _TOLERANT_COMMANDS:
-        print("The certificate layouts have problems; the app will not start:", file=sys.stderr)
-        print(DefinitionsInvalid(errors), file=sys.stderr)
-        raise DefinitionsInvalid(errors)
+    if errors:
+        start.broken("certificate layouts", DefinitionsInvalid(errors))
     return MappingProxyType(layouts)
 
 
@@ -141,17 +164,3 @@ def services() -> Services:
     """Return the services of the current app."""
     found: Services = current_app.extensions["formflow"]
     return found
-
-
-def _cli_command() -> str | None:
-    # `flask --app app lint` must report broken files instead of failing to start.
-    argv = sys.argv
-    if not argv or not Path(argv[0]).name.startswith("flask"):
-        return None
-    args = iter(argv[1:])
-    for arg in args:
-        if arg in ("--app", "-A", "--env-file", "-e"):
-            next(args, None)
-        elif not arg.startswith("-"):
-            return arg
-    return None

@@ -150,16 +150,6 @@ def drop_blank_items(form: FormSpec, answers: Mapping[str, Any]) -> dict[str, An
     return result
 
 
-def context(
-    answers: Mapping[str, Any],
-    today: date,
-    item: Mapping[str, Any] | None = None,
-    calendar: BusinessCalendar | None = None,
-) -> Context:
-    """Build the context conditions are evaluated against."""
-    return Context(answers=answers, today=today, item=item, calendar=calendar)
-
-
 def is_shown(spec: FieldSpec, ctx: Context) -> bool:
     """Tell whether a field is shown: no show_if, or its show_if holds."""
     return spec.show_if is None or spec.show_if.evaluate(ctx) is True

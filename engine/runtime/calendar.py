@@ -3,7 +3,7 @@
 The holiday rules are data (``holidays/montana.yaml``), not code, so agency staff can read
 them and a deployment can add or remove specific closures without a release. We do not use
 the ``holidays`` package: its Montana set adds Juneteenth and follows federal rules that
-Montana law does not (see MEASUREMENTS.md B5).
+Montana law does not (see docs/domain.md, business days and deadlines).
 
 Year attribution: ``holidays(year)`` lists the days *observed* in that calendar year. A
 holiday moved across a year boundary belongs to the year it is observed in, so New Year's
@@ -448,13 +448,6 @@ class BusinessCalendar:
             self._named_for(d.year)
             closed = self._closed[d.year]
         return d not in closed
-
-    def business_day_on_or_after(self, d: date) -> date:
-        """`d` if it is a business day, else the next business day."""
-        d = _plain_date(d, "d")
-        while not self._is_open(d):
-            d += _ONE_DAY
-        return d
 
     def business_day_on_or_before(self, d: date) -> date:
         """`d` if it is a business day, else the previous business day."""

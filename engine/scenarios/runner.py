@@ -32,7 +32,7 @@ from engine.obligations.periods import renew_periods
 from engine.obligations.reminders import send_reminders
 from engine.organizations import memberships as orgs
 from engine.platform import clock
-from engine.platform.db import Database
+from engine.platform.db import Database, get_existing
 from engine.platform.definitions import DefinitionRegistry
 from engine.platform.mail import MailSettings
 from engine.platform.migrate import upgrade
@@ -218,7 +218,8 @@ class _Play:
 
     def _user(self, session: Session, key: str) -> User:
         user = session.scalar(select(User).where(User.email == self.emails[key]))
-        assert user is not None, key
+        if user is None:
+            raise LookupError(f"the scenario's person '{key}' has no account")
         return user
 
     def _step(
@@ -294,8 +295,7 @@ class _Play:
         if own is not None:
             return own.why_not
         with self.db.reading() as session:
-            application = session.get(Application, application_id)
-            assert application is not None
+            application = get_existing(session, Application, application_id)
             finished = application.final_at is not None
         if finished:
             return ("it is final, and final applications never move",)
@@ -307,8 +307,7 @@ class _Play:
         setting = self.setting
         if "do" in step:
             with self.db.transaction() as session:
-                application = session.get(Application, application_id)
-                assert application is not None
+                application = get_existing(session, Application, application_id)
                 move = ops.MoveRequest(
                     application_id=application_id,
                     trigger=step["do"],
@@ -325,8 +324,7 @@ class _Play:
                 ops.fire(session, move, context)
         elif "change" in step:
             with self.db.transaction() as session:
-                application = session.get(Application, application_id)
-                assert application is not None
+                application = get_existing(session, Application, application_id)
                 compiled = self.registry.compiled(
                     application.workflow, application.workflow_version, application.form_version
                 )
@@ -432,8 +430,7 @@ class _Play:
             problem("", f"the step was refused: {refusal}")
             raise _Stop()  # later steps would only report the same cause again
         with self.db.reading() as session:
-            application = session.get(Application, application_id)
-            assert application is not None
+            application = get_existing(session, Application, application_id)
             if "state" in expect and application.state != expect["state"]:
                 problem(
                     "state",

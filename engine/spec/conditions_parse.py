@@ -7,7 +7,6 @@ run. Messages are for the people who write the YAML: plain words, their own labe
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -32,6 +31,7 @@ from engine.spec.conditions_nodes import (
     Today,
     parse_date,
 )
+from engine.spec.suggest import did_you_mean
 
 Path = tuple[str | int, ...]
 
@@ -90,12 +90,6 @@ def _quoted(words: Iterable[object]) -> str:
     """Return 'a', 'b' and 'c'."""
     quoted = [f"'{w}'" for w in words]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def _did_you_mean(word: object, candidates: Iterable[str]) -> str:
-    """Return "; did you mean 'x'?" for the closest candidate, or nothing."""
-    close = difflib.get_close_matches(str(word), list(candidates), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _ops_for(kind: str) -> tuple[str, ...]:
@@ -176,7 +170,7 @@ class Parser:
             self.problem(
                 where,
                 f"there is no obligation {_show(name)} under 'obligations:'"
-                + _did_you_mean(name, known),
+                + did_you_mean(name, known),
             )
             return None
         return ObligationsMet(name)
@@ -204,7 +198,7 @@ class Parser:
                     + (f"; use one of: {', '.join(allowed)}" if allowed else ""),
                 )
             else:
-                self.problem(where, f"unknown condition '{key}'" + _did_you_mean(key, candidates))
+                self.problem(where, f"unknown condition '{key}'" + did_you_mean(key, candidates))
         return count
 
     def _combination(self, raw: Mapping[Any, Any], path: Path, head: str) -> Condition | None:
@@ -347,7 +341,7 @@ class Parser:
         if raw in self.scope.fields:
             return FieldRef(raw, self.scope.fields[raw])
         known = [*siblings, *self.scope.fields]
-        self.problem(path, f"unknown field '{raw}'" + _did_you_mean(raw, known))
+        self.problem(path, f"unknown field '{raw}'" + did_you_mean(raw, known))
         return None
 
     def _op_kind_problem(self, op: str, info: RefInfo) -> str | None:
@@ -490,7 +484,7 @@ class Parser:
         if isinstance(raw, str) and raw and (options is None or raw in options):
             return raw
         listing = f"; the options are: {', '.join(options)}" if options else ""
-        close = _did_you_mean(raw, options) if isinstance(raw, str) and options else ""
+        close = did_you_mean(raw, options) if isinstance(raw, str) and options else ""
         if close:  # the likely slip first, then every option
             listing = f"{close} (the options are: {', '.join(options or ())})"
         hint = f" ({_YAML_BOOL_HINT}; put the option in quotes)" if isinstance(raw, bool) else ""

@@ -388,10 +388,6 @@ class TransitionSpec:
         """Return the words of one of this transition's reasons (the id if it is gone)."""
         return next((r.label for r in self.reasons if r.value == reason), reason)
 
-    def override_roles(self) -> frozenset[str]:
-        """Return the roles that may override at least one of this transition's guards."""
-        return frozenset(role for g in self.guards for role in g.override)
-
 
 @dataclass(frozen=True)
 class UpgradeSpec:

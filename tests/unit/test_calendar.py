@@ -1,4 +1,4 @@
-"""Business-day calendar: MCA 1-1-216 holidays and MCA 1-1-306 counting (DOMAIN.md §8)."""
+"""Business-day calendar: MCA 1-1-216 holidays and MCA 1-1-306 counting (docs/domain.md)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def rules_with(extra: str = "extra_closures: []", opened: str = "not_closed: []"
     )
 
 
-# --------------------------------------------------------------------------- DOMAIN.md §8 examples
+# -------------------------------------------------------- the examples of docs/domain.md
 
 
 def test_worked_example_seven_business_days_skips_thanksgiving(cal: BusinessCalendar) -> None:
@@ -169,7 +169,7 @@ def test_montana_is_cached() -> None:
 
 ADD_CASES = [
     # (start, n, expected, why)
-    (D(2025, 11, 21), 7, D(2025, 12, 3), "DOMAIN.md example, Thanksgiving skipped"),
+    (D(2025, 11, 21), 7, D(2025, 12, 3), "docs/domain.md example, Thanksgiving skipped"),
     (D(2025, 11, 21), 1, D(2025, 11, 24), "Friday + 1 skips the weekend"),
     (D(2025, 11, 26), 1, D(2025, 11, 28), "Thanksgiving skipped, Friday after counts"),
     (D(2026, 1, 16), 1, D(2026, 1, 20), "weekend and MLK Day skipped"),

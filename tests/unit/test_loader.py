@@ -308,7 +308,8 @@ def test_the_shipped_definitions_load_cleanly() -> None:
     assert single.states["submitted"].due == Due(7, business=True)
     submit = single.transition("submit", "draft")
     assert submit is not None and len(submit.guards) == 1
-    # The 10-day rule of DOMAIN.md §8: event Monday 16 March 2026, apply by Friday 6 March.
+    # The 10-day rule (docs/domain.md, single-event approval): event Monday 16 March 2026,
+    # apply by Friday 6 March.
     guard = submit.guards[0].when
     first_date = {"dates": [{"date": "2026-03-16"}]}
     assert guard.evaluate(Context(first_date, date(2026, 3, 6))) is True

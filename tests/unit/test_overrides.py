@@ -111,7 +111,6 @@ def test_the_spec_keeps_who_may_override_and_the_reasons(definitions: Definition
     refuse = flow.transition("refuse", "submitted")
     assert submit is not None and refuse is not None
     assert [g.override for g in submit.guards] == [("reviewer", "admin"), ()]
-    assert submit.override_roles() == frozenset({"reviewer", "admin"})
     assert [(r.value, r.label) for r in refuse.reasons] == [
         ("sales", "Sales-based"),
         ("missing_details", "Missing key details"),

@@ -1,5 +1,5 @@
 """Single-event approval through HTTP, as written in workflows/single_event.yaml: the
-10-day rule on submit (DOMAIN.md §8), a reviewer's approval with the directions by
+10-day rule on submit (docs/domain.md), a reviewer's approval with the directions by
 email, a denial with its reason, then delivery by the worker and the certificate counts
 until the event is reported."""
 

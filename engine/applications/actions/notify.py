@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.accounts.users import users_with_role
 from engine.applications.actions.context import ActionContext
 from engine.applications.contact import applicant_addresses
 from engine.organizations.memberships import manager_of
-from engine.platform.models import Organization, User
+from engine.platform.models import Organization
 from engine.runtime.reference import reference
 from engine.spec.model import ActionSpec
 
@@ -24,8 +24,7 @@ def recipients(session: Session, target: str, ctx: ActionContext) -> list[str]:
         manager = manager_of(session, organization_id) if organization_id else None
         return [manager.email] if manager is not None and manager.active else []
     role = {"reviewers": "reviewer", "admins": "admin"}[target]
-    users = session.scalars(select(User).where(User.active.is_(True))).all()
-    return sorted(u.email for u in users if u.has_role(role))
+    return [user.email for user in users_with_role(session, role)]
 
 
 def about_the_move(ctx: ActionContext, organization: Organization | None) -> dict[str, Any]:

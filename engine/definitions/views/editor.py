@@ -57,8 +57,7 @@ class Problem:
 @role_required("admin")
 def index() -> str:
     """List every form and workflow in force, each linking to its editor."""
-    current = services().registry.current
-    assert current is not None
+    current = services().registry.loaded()
     return render_template(
         "admin/definitions.html",
         forms=sorted(current.forms.values(), key=lambda f: f.name),
@@ -304,11 +303,10 @@ def _preview_of(kind: str, name: str, checked: Definitions | None) -> dict[str, 
     pages = [
         (page, page_fields(form, page, {}, [], today(), services().calendar)) for page in form.pages
     ]
-    assert registry.current is not None
     # The workflows that ask this form (as their own, or as a report), to open beside it.
     users = sorted(
         (w.title, w.name)
-        for w in registry.current.workflows.values()
+        for w in registry.loaded().workflows.values()
         if w.form == name or any(o.form == name for o in w.obligations.values())
     )
     return {"label": label, "form": form, "pages": pages, "used_by": users}

@@ -21,9 +21,6 @@ bp = Blueprint("editor_preview", __name__, url_prefix="/admin/definitions")
 # The largest definition file is a few kilobytes; anything much bigger is no edit of one,
 # and checking it would only keep a worker busy.
 MAX_TEXT = 200_000
-# Applications planned per workflow as one types (each costs a validation of its
-# answers), unless EDITOR_LIVE_PLANS says otherwise; the Check button plans them all.
-LIVE_PLANS = 100
 
 
 @bp.post("/<kind>/<name>/preview")
@@ -47,4 +44,5 @@ def preview(kind: str, name: str) -> tuple[str, int, dict[str, str]]:
 
 
 def _live_plans() -> int:
-    return int(current_app.config.get("EDITOR_LIVE_PLANS", LIVE_PLANS))
+    # Each plan costs a validation of its answers as one types; Check plans them all.
+    return int(current_app.config["EDITOR_LIVE_PLANS"])

@@ -1,7 +1,8 @@
 """Agency staff's pages about provider organizations: find one, manage its people on request.
 
-A manager change is asked for by email today (DOMAIN.md §3): staff make it here, with
-the same controls an account manager has, and can set an organization active or inactive.
+A manager change is asked of the agency by email (docs/domain.md, joining a provider
+account): staff make it here, with the same controls an account manager has, and can set
+an organization active or inactive.
 """
 
 from __future__ import annotations

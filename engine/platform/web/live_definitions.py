@@ -35,7 +35,7 @@ def follow_published() -> None:
 
 
 def _before_request() -> None:
-    every = float(current_app.config.get("DEFINITIONS_REFRESH_SECONDS", 2))
+    every = float(current_app.config["DEFINITIONS_REFRESH_SECONDS"])
     now = time.monotonic()
     last = current_app.extensions.get(_LAST)
     if last is not None and now - last < every:

@@ -1,4 +1,4 @@
-"""Security by default: CSRF, sign-in sessions, role checks, headers and error pages."""
+"""Security by default: CSRF, sign-in sessions, role checks and headers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, flash, render_template, request, session
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -85,7 +84,7 @@ class AnonymousUser(AnonymousUserMixin):  # type: ignore[misc]  # flask_login is
 
 
 def init_security(app: Flask) -> None:
-    """Switch on CSRF, sign-in sessions, security headers and the error pages."""
+    """Switch on CSRF (and its error page), sign-in sessions and security headers."""
     _behind_proxies(app)
     csrf.init_app(app)
     manager = LoginManager()
@@ -97,8 +96,6 @@ def init_security(app: Flask) -> None:
     manager.init_app(app)
     app.after_request(set_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
-    for code in (400, 403, 404, 413, 429):
-        app.register_error_handler(code, _error_page)
 
 
 def _behind_proxies(app: Flask) -> None:
@@ -218,8 +215,3 @@ def is_safe_next(target: str | None) -> bool:
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_template("errors/400.html", message=CSRF_MESSAGE), 400
-
-
-def _error_page(error: HTTPException) -> tuple[str, int]:
-    code = error.code or 500
-    return render_template(f"errors/{code}.html", error=error), code

@@ -20,7 +20,7 @@ bp = Blueprint("assignments", __name__, url_prefix="/review")
 
 @bp.post("/applications/<int:application_id>/assign")
 @role_required("reviewer", "admin")
-def assign(application_id: int) -> Response | tuple[str, int]:
+def assign(application_id: int) -> Response:
     """Assign one application to the chosen reviewer, or to nobody."""
     expected = _user_id(request.form.get("expected"))
     if "expected" not in request.form or expected == -1:
@@ -34,13 +34,6 @@ def assign(application_id: int) -> Response | tuple[str, int]:
             load_case(session, application_id)
             changed = assignment.assign(session, application_id, chosen, db_user(session), expected)
             name = _name(session.get(User, chosen)) if chosen is not None else None
-    except Conflict as conflict:
-        return (
-            render_template(
-                "conflict.html", message=conflict.message, application_id=application_id
-            ),
-            409,
-        )
     except assignment.NotStaff:
         flash("Only an active reviewer or administrator can be assigned.", "error")
         return redirect(url_for("review.application", application_id=application_id))

@@ -26,8 +26,6 @@ from engine.review.queue_args import filter_from, query_args
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-# Rows per page of the queue (the app's QUEUE_PAGE_SIZE setting overrides it).
-PAGE_SIZE = 100
 ASSIGNED_LABELS = ((ANYONE, "Anyone or nobody"), (ME, "Me"), (NOBODY, "Nobody"))
 
 
@@ -43,7 +41,7 @@ def queue() -> str:
         rows = find(session, svc.registry, wanted, current_user.id, now)
         staff = staff_members(session)
     # The count and the CSV cover every match; the page shows one slice at a time.
-    size = int(current_app.config.get("QUEUE_PAGE_SIZE", PAGE_SIZE))
+    size = int(current_app.config["QUEUE_PAGE_SIZE"])
     pages = max(1, -(-len(rows) // size))
     raw_page = request.args.get("page", "1")
     page = min(pages, max(1, whole_number(raw_page) or 1))
