@@ -32,10 +32,11 @@ from engine.spec.conditions_nodes import (
     Today,
     parse_date,
 )
+from engine.spec.time_of_day import parse_time
 
 Path = tuple[str | int, ...]
 
-KINDS = ("text", "number", "date", "choice", "choices", "boolean", "group")
+KINDS = ("text", "number", "date", "time", "choice", "choices", "boolean", "group")
 COMBINATORS = ("all", "any", "not")
 DAY_COUNTS = ("days_between", "business_days_between")
 HEADS = (*COMBINATORS, "field", *DAY_COUNTS, "obligations_met")
@@ -53,6 +54,7 @@ _NOUN = {
     "text": "text",
     "number": "a number",
     "date": "a date",
+    "time": "a time of day",
     "choice": "a single choice",
     "choices": "a multiple choice",
     "boolean": "a yes/no question",
@@ -104,6 +106,7 @@ def _ops_for(kind: str) -> tuple[str, ...]:
     return {
         "number": (*common, *NUMBER_OPS, "is_filled"),
         "date": (*common, *DATE_OPS, "is_filled"),
+        "time": (*common, *DATE_OPS, "is_filled"),
         "choices": ("contains", "is_filled"),
         "group": ("is_filled",),
     }.get(kind, (*common, "is_filled"))
@@ -361,9 +364,9 @@ class Parser:
         if kind == "group":
             return f"'{label}' is a group of questions; only is_filled works on it"
         if op in NUMBER_OPS and kind != "number":
-            twin = f"; use '{_DATE_TWIN[op]}'" if kind == "date" else ""
+            twin = f"; use '{_DATE_TWIN[op]}'" if kind in ("date", "time") else ""
             return f"'{op}' compares numbers, but '{label}' is {noun}{twin}"
-        if op in DATE_OPS and kind != "date":
+        if op in DATE_OPS and kind not in ("date", "time"):
             twin = f"; use '{_NUMBER_TWIN[op]}'" if kind == "number" else ""
             return f"'{op}' compares dates, but '{label}' is {noun}{twin}"
         if op == "contains" and kind != "choices":
@@ -442,6 +445,8 @@ class Parser:
                 path,
                 f"'{label}' is a date, so compare it with a date like 2026-01-31 or today, not ",
             )
+        if kind == "time":
+            return self._time_literal(raw, label, path)
         if kind == "boolean":
             if isinstance(raw, bool):
                 return raw
@@ -482,6 +487,19 @@ class Parser:
                 return _BAD
             return parsed
         self.problem(path, wrong + _show(raw))
+        return _BAD
+
+    def _time_literal(self, raw: Any, label: str, path: Path) -> Any:
+        """Check a written time: text like '9:00 AM' or '14:30'."""
+        if isinstance(raw, str) and (value := parse_time(raw)) is not None:
+            return value
+        # Unquoted, YAML reads 9:30 as a number of minutes (570): quotes keep it a time.
+        hint = " (put it in quotes)" if isinstance(raw, int) and not isinstance(raw, bool) else ""
+        self.problem(
+            path,
+            f"'{label}' is a time of day, so compare it with a time like '9:00 AM' or "
+            f"'14:30', not {_show(raw)}{hint}",
+        )
         return _BAD
 
     def _option(self, raw: Any, info: RefInfo, path: Path) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 from engine.runtime.answers import display_value, input_name, is_shown, visible_answers
 from engine.runtime.validation import AnswerError
 from engine.spec.conditions import BusinessCalendar, Context
+from engine.spec.fields import field_type
 from engine.spec.model import FieldSpec, FormSpec, PageSpec
 
 
@@ -39,6 +40,11 @@ class FieldView:
         if self.error:
             ids.append(f"{self.id}-error")
         return " ".join(ids)
+
+    @property
+    def text(self) -> str:
+        """Return the answer as its input shows it again (a time as 2:30 PM)."""
+        return field_type(self.spec.type).input_text(self.value)
 
 
 @dataclass
