@@ -255,18 +255,24 @@ _LIMITED = {"min_length", "max_length", "min", "max", "min_items", "max_items"}
 
 
 def _order(errors: list[AnswerError], form: FormSpec) -> list[AnswerError]:
-    # Page order, then item number, then the sub-field's place in its group.
+    # Page order, then item number, then the sub-field's place in its group, then the
+    # part's place in an answer made of parts.
     position = {f.id: i for i, f in enumerate(form.fields())}
     sub_position = {
         (f.id, sub.id): i for f in form.fields() if f.is_group for i, sub in enumerate(f.fields)
     }
+    every = [*form.fields(), *(sub for f in form.fields() for sub in f.fields)]
+    part_position = {
+        (f.id, part): i for f in every for i, part in enumerate(field_type(f.type).parts)
+    }
 
-    def key(e: AnswerError) -> tuple[int, int, int]:
+    def key(e: AnswerError) -> tuple[int, int, int, int]:
         parts = e.path.split("-")
         top = position.get(parts[0], len(position))
-        if len(parts) == 3 and parts[1].isdigit():
-            return (top, int(parts[1]), sub_position.get((parts[0], parts[2]), 0))
-        return (top, -1, 0)
+        if len(parts) >= 3 and parts[1].isdigit():
+            sub = sub_position.get((parts[0], parts[2]), 0)
+            return (top, int(parts[1]), sub, part_position.get((e.field_id, parts[-1]), 0))
+        return (top, -1, 0, part_position.get((e.field_id, parts[-1]), 0))
 
     return sorted(errors, key=key)
 

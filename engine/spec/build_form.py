@@ -258,7 +258,9 @@ class _FormBuilder:
                 f"{did_you_mean(strays[0], values)}",
             )
         else:
-            self.error((*path, "default"), f"the default of a {_noun(kind)} field must be {wanted}")
+            self.error(
+                (*path, "default"), f"the default of {_a(_noun(kind))} field must be {wanted}"
+            )
 
     def _repeat(self, raw: Mapping[str, Any], path: JsonPath) -> Repeat:
         given = raw.get("repeat", {})
@@ -452,6 +454,10 @@ def value_problem(kind: str, value: Any, options: list[str]) -> str | None:
 
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _noun(kind: str) -> str:

@@ -12,7 +12,8 @@ INTERFACE CONTRACT (other modules rely on exactly these names):
     Condition.describe() -> str               plain English for staff and applicants
     Condition.to_json() -> dict               the form mirrored in static/js/conditions.js
 
-Kinds of values: "text", "number", "date", "time", "choice", "choices", "boolean", "group".
+Kinds of values: "text", "number", "date", "time", "choice", "choices", "boolean",
+"address" (which no comparison takes, not even is_filled), "group".
 
 THE VOCABULARY (what staff may write in `show_if`, `require_if`, rule `check`/`when`
 and workflow `guard.when`; anything else is refused when the YAML is loaded):

@@ -36,7 +36,7 @@ from engine.spec.time_of_day import parse_time
 
 Path = tuple[str | int, ...]
 
-KINDS = ("text", "number", "date", "time", "choice", "choices", "boolean", "group")
+KINDS = ("text", "number", "date", "time", "choice", "choices", "boolean", "address", "group")
 COMBINATORS = ("all", "any", "not")
 DAY_COUNTS = ("days_between", "business_days_between")
 HEADS = (*COMBINATORS, "field", *DAY_COUNTS, "obligations_met")
@@ -58,6 +58,7 @@ _NOUN = {
     "choice": "a single choice",
     "choices": "a multiple choice",
     "boolean": "a yes/no question",
+    "address": "an address",
     "group": "a group of questions",
 }
 _EXAMPLE = "{field: org_type, equals: college}"
@@ -242,6 +243,13 @@ class Parser:
     def _field_test(self, raw: Mapping[Any, Any], path: Path) -> Condition | None:
         """Parse {field: REF, OP: VALUE}."""
         ref = self._ref(raw["field"], (*path, "field"))
+        if ref is not None and ref.info.kind == "address":
+            self.problem(
+                (*path, "field"),
+                f"'{ref.info.label}' is an address, which conditions cannot look into; to "
+                "decide by where someone is, ask that as a question of its own",
+            )
+            return None
         unknown = self._extra_keys(raw, path, FIELD_OPS, FIELD_OPS, "field")
         ops = [key for key in raw if key in FIELD_OPS]
         if len(ops) > 1:

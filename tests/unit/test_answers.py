@@ -73,6 +73,7 @@ def test_a_whole_page_is_read_into_typed_values(forms: Mapping[str, FormSpec]) -
         "pets": ["cat", "dog"],
         "agree": False,
         "attest": False,
+        "office": None,
     }
 
 

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from engine.spec.fields import (
+    address,
     attestation,
     choice,
     date,
@@ -50,6 +51,7 @@ _TYPES: tuple[FieldType, ...] = (
     multiple_choice.TYPE,
     yes_no.TYPE,
     attestation.TYPE,
+    address.TYPE,
     group.TYPE,
 )
 FIELD_TYPES: Mapping[str, FieldType] = MappingProxyType({t.name: t for t in _TYPES})
