@@ -24,6 +24,7 @@ from engine.platform.mail import MailSettings
 from engine.platform.models import AnswerSnapshot, Application, AuditEvent, User
 from engine.platform.years import add_years
 from engine.runtime.machine import Attempt, Calendar, Outcome
+from engine.spec.fields import field_type
 from engine.spec.model import FormSpec
 
 
@@ -65,7 +66,7 @@ def start(
     `organization_id` is the organization it is filed for or about (see `organization:`).
     """
     defaults = {
-        f.id: f.default.isoformat() if isinstance(f.default, date) else f.default
+        f.id: field_type(f.type).stored(f.default)
         for f in compiled.form.fields()
         if f.default is not None and not f.is_group
     }

@@ -9,32 +9,16 @@ again and validation can say what is wrong.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from engine.spec.conditions import BusinessCalendar, Context
+from engine.spec.fields import FormData, field_type
 from engine.spec.model import FieldSpec, FormSpec
 
 _ITEM_KEY = re.compile(r"^(?P<group>[a-z][a-z0-9_]*)-(?P<index>\d+)-(?P<sub>[a-z][a-z0-9_]*)$")
-
-
-class FormData(Protocol):
-    """What a posted form offers (werkzeug's MultiDict satisfies it)."""
-
-    def get(self, key: str) -> Any:
-        """Return the first value for key, or None."""
-        ...
-
-    def getlist(self, key: str) -> list[Any]:
-        """Return every value for key."""
-        ...
-
-    def keys(self) -> Iterable[str]:
-        """Return the posted names."""
-        ...
 
 
 def input_name(field_id: str, group: str | None = None, index: int | None = None) -> str:
@@ -49,33 +33,7 @@ def is_blank(value: Any) -> bool:
 
 def coerce(spec: FieldSpec, form: FormData, name: str) -> Any:
     """Read one non-group field from posted data and convert it to its stored type."""
-    if spec.type == "multiple_choice":
-        return [v for v in form.getlist(name) if v] or None
-    raw = form.get(name)
-    if spec.type == "attestation":
-        # An unticked box posts nothing; store False so server and browser agree.
-        return raw == "yes"
-    if raw is None:
-        return None
-    text = str(raw).strip()
-    if text == "":
-        return None
-    if spec.type == "whole_number":
-        cleaned = text.replace(",", "")
-        return int(cleaned) if re.fullmatch(r"[-+]?\d+", cleaned) else text
-    if spec.type == "decimal":
-        cleaned = text.replace(",", "")
-        try:
-            number = float(cleaned)
-        except ValueError:
-            return text
-        if not math.isfinite(number):
-            # "nan" and "inf" parse as floats but are not answers (and JSONB refuses them).
-            return text
-        return int(number) if number.is_integer() and "." not in cleaned else number
-    if spec.type == "yes_no":
-        return {"yes": True, "no": False}.get(text, text)
-    return text
+    return field_type(spec.type).coerce(spec, form, name)
 
 
 def group_indexes(form: FormData, group: str) -> list[int]:
@@ -206,19 +164,6 @@ def answers_that_count(
 
 def display_value(spec: FieldSpec, value: Any) -> str:
     """Return an answer as an applicant or reviewer reads it."""
-    if value is None or value == "" or value == []:
+    if is_blank(value):
         return ""
-    if spec.type in ("choice",):
-        return spec.option_label(value) or str(value)
-    if spec.type == "multiple_choice" and isinstance(value, list):
-        return ", ".join(spec.option_label(v) or str(v) for v in value)
-    if spec.type == "yes_no":
-        return {True: "Yes", False: "No"}.get(value, str(value))
-    if spec.type == "attestation":
-        return "Confirmed" if value is True else ""
-    if spec.type == "date" and isinstance(value, str):
-        try:
-            return date.fromisoformat(value).strftime("%-d %B %Y")
-        except ValueError:
-            return value
-    return str(value)
+    return field_type(spec.type).display(spec, value)

@@ -5,26 +5,16 @@ A form field may override any of these with `messages: {rule: text}` in its YAML
 
 from __future__ import annotations
 
+from engine.spec.fields import FIELD_TYPES
 from engine.spec.model import FieldSpec
 
-# {label} is the field's label; {limit} the number in the rule.
-CATALOGUE: dict[str, str] = {
+# {label} is the field's label; {limit} the number in the rule. A type words some rules
+# its own way (its `messages`), keyed here as rule.type, e.g. "required.choice".
+_GENERAL: dict[str, str] = {
     "required": "Enter “{label}”.",
-    "required.choice": "Select an option for “{label}”.",
-    "required.multiple_choice": "Select at least one option for “{label}”.",
-    "required.yes_no": "Select yes or no for “{label}”.",
-    "required.attestation": "Tick the box to confirm: “{label}”",
-    "required.date": "Enter a date for “{label}”.",
-    "required.group": "Add at least one entry to “{label}”.",
     "min_length": "“{label}” must be {limit} characters or more.",
     "max_length": "“{label}” must be {limit} characters or fewer.",
     "pattern": "“{label}” is not in the right format.",
-    "pattern.email": "Enter an email address in the right format, like name@example.org.",
-    "pattern.phone": "Enter a phone number with its area code, like 406 444 3095.",
-    "pattern.url": "Enter a web address that starts with https:// or http://.",
-    "type.whole_number": "“{label}” must be a whole number, like 12.",
-    "type.decimal": "“{label}” must be a number, like 1.5.",
-    "type.date": "“{label}” must be a real date.",
     "type": "“{label}” is not a valid answer.",
     "min": "“{label}” must be {limit} or more.",
     "max": "“{label}” must be {limit} or less.",
@@ -32,6 +22,14 @@ CATALOGUE: dict[str, str] = {
     "option": "Select one of the options for “{label}”.",
     "min_items": "Add at least {limit} of “{label}”.",
     "max_items": "You can add at most {limit} of “{label}”.",
+}
+CATALOGUE: dict[str, str] = {
+    **_GENERAL,
+    **{
+        f"{rule}.{name}": text
+        for name, kind in FIELD_TYPES.items()
+        for rule, text in kind.messages.items()
+    },
 }
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from engine.runtime.validation import EMAIL_PATTERN
+from engine.spec.fields.email import EMAIL_PATTERN
 
 MAX_ROWS = 2000
 _EMAIL = re.compile(EMAIL_PATTERN)

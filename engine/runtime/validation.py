@@ -29,11 +29,8 @@ from engine.runtime.answers import (
 )
 from engine.runtime.messages import message_for
 from engine.spec.conditions import BusinessCalendar, Context
+from engine.spec.fields import field_schema, field_type
 from engine.spec.model import FieldSpec, FormSpec, Rule
-
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-PHONE_PATTERN = r"^(?=(?:\D*\d){10,15}\D*$)\+?[\d\s().-]+$"
-URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 
 _FORMATS = FormatChecker(formats=["date"])
 
@@ -46,65 +43,6 @@ class AnswerError:
     field_id: str
     rule: str
     message: str
-
-
-def field_schema(spec: FieldSpec) -> dict[str, Any]:
-    """Return the JSON Schema of one field's value."""
-    schema: dict[str, Any]
-    t = spec.type
-    if t in ("text", "long_text", "email", "phone", "url"):
-        schema = {"type": "string"}
-        pattern = {"email": EMAIL_PATTERN, "phone": PHONE_PATTERN, "url": URL_PATTERN}.get(t)
-        if spec.pattern:
-            # Staff write the shape of the whole answer; JSON Schema would match any part.
-            pattern = f"^(?:{spec.pattern})$"
-        if pattern:
-            schema["pattern"] = pattern
-        if spec.min_length is not None:
-            schema["minLength"] = spec.min_length
-        max_length = spec.max_length if spec.max_length is not None else _default_max(t)
-        schema["maxLength"] = max_length
-    elif t in ("whole_number", "decimal"):
-        schema = {"type": "integer" if t == "whole_number" else "number"}
-        if spec.minimum is not None:
-            schema["minimum"] = spec.minimum
-        if spec.maximum is not None:
-            schema["maximum"] = spec.maximum
-    elif t == "date":
-        schema = {"type": "string", "format": "date"}
-    elif t == "choice":
-        schema = {"enum": [o.value for o in spec.options]}
-    elif t == "multiple_choice":
-        schema = {
-            "type": "array",
-            "items": {"enum": [o.value for o in spec.options]},
-            "uniqueItems": True,
-        }
-        if spec.required:
-            schema["minItems"] = 1
-    elif t == "yes_no":
-        schema = {"type": "boolean"}
-    elif t == "attestation":
-        schema = {"const": True} if spec.required else {"type": "boolean"}
-    elif t == "group":
-        item = {
-            "type": "object",
-            "properties": {sub.id: field_schema(sub) for sub in spec.fields},
-            "required": [sub.id for sub in spec.fields if sub.required],
-        }
-        schema = {"type": "array", "items": item}
-        if spec.repeat:
-            schema["maxItems"] = spec.repeat.max
-            if spec.required:
-                schema["minItems"] = spec.repeat.min
-    else:  # pragma: no cover - the meta-schema admits no other type
-        raise ValueError(f"unknown field type {t!r}")
-    return schema
-
-
-def _default_max(field_type: str) -> int:
-    # Bounded by default so nobody can store megabytes in a one-line answer.
-    return {"long_text": 10000, "email": 254, "url": 2000}.get(field_type, 500)
 
 
 def form_schema(fields: Iterable[FieldSpec]) -> dict[str, Any]:
@@ -172,24 +110,36 @@ class FormValidator:
     ) -> Iterable[AnswerError]:
         for error in raw:
             path = list(error.absolute_path)
+            spec, name, rest = self._locate(path)
+            kind = field_type(spec.type) if spec is not None else None
             if error.validator == "required":
+                if spec is not None and kind is not None and kind.parts and not rest:
+                    # Parts missing from an answer made of parts: each part says so.
+                    for part in error.validator_value:
+                        if isinstance(error.instance, Mapping) and part not in error.instance:
+                            yield self._part_error(spec, name, part, "required", None)
+                    continue
                 for missing in error.validator_value:
                     if isinstance(error.instance, Mapping) and missing in error.instance:
                         continue
                     yield from self._missing(path, missing, shown, ctx)
                 continue
-            spec, name = self._locate(path)
-            if spec is None:
+            if spec is None or kind is None:
                 continue
-            rule = _RULES.get(str(error.validator), "type")
+            validator = str(error.validator)
+            rule = kind.schema_rules.get(validator) or _RULES.get(validator, "type")
             limit = error.validator_value if rule in _LIMITED else None
-            if spec.type == "attestation" and rule == "type":
-                rule = "required"
-            if spec.type == "multiple_choice" and error.validator == "minItems":
-                rule = "required"
-            if spec.is_group and error.validator == "minItems":
-                rule = "min_items"
+            if kind.parts and rest:
+                yield self._part_error(spec, name, str(rest[0]), rule, limit)
+                continue
             yield AnswerError(name, spec.id, rule, message_for(spec, rule, limit))
+
+    def _part_error(
+        self, spec: FieldSpec, name: str, part: str, rule: str, limit: object
+    ) -> AnswerError:
+        # A part's input is named after the field's, so the error sits next to the part.
+        message = field_type(spec.type).part_message(spec, part, rule, limit)
+        return AnswerError(f"{name}-{part}", spec.id, rule, message)
 
     def _missing(
         self, path: list[Any], missing: str, shown: Mapping[str, Any], ctx: Context
@@ -209,18 +159,21 @@ class FormValidator:
             name = input_name(sub.id, group.id, index)
             yield AnswerError(name, sub.id, "required", message_for(sub, "required"))
 
-    def _locate(self, path: list[Any]) -> tuple[FieldSpec | None, str]:
+    def _locate(self, path: list[Any]) -> tuple[FieldSpec | None, str, list[Any]]:
+        """Return the field a schema path is about, its input name, and the path inside it."""
         if not path:
-            return None, ""
+            return None, "", []
         spec = self._fields.get(str(path[0]))
         if spec is None:
-            return None, ""
-        if spec.is_group and len(path) >= 3:
+            return None, "", []
+        if spec.is_group:
+            if len(path) < 3:
+                return spec, spec.id, []
             sub = next((s for s in spec.fields if s.id == path[2]), None)
             if sub is None:
-                return None, ""
-            return sub, input_name(sub.id, spec.id, int(path[1]))
-        return spec, spec.id
+                return None, "", []
+            return sub, input_name(sub.id, spec.id, int(path[1])), path[3:]
+        return spec, spec.id, path[1:]
 
     # -- what JSON Schema cannot say ----------------------------------------------------
 
@@ -302,18 +255,24 @@ _LIMITED = {"min_length", "max_length", "min", "max", "min_items", "max_items"}
 
 
 def _order(errors: list[AnswerError], form: FormSpec) -> list[AnswerError]:
-    # Page order, then item number, then the sub-field's place in its group.
+    # Page order, then item number, then the sub-field's place in its group, then the
+    # part's place in an answer made of parts.
     position = {f.id: i for i, f in enumerate(form.fields())}
     sub_position = {
         (f.id, sub.id): i for f in form.fields() if f.is_group for i, sub in enumerate(f.fields)
     }
+    every = [*form.fields(), *(sub for f in form.fields() for sub in f.fields)]
+    part_position = {
+        (f.id, part): i for f in every for i, part in enumerate(field_type(f.type).parts)
+    }
 
-    def key(e: AnswerError) -> tuple[int, int, int]:
+    def key(e: AnswerError) -> tuple[int, int, int, int]:
         parts = e.path.split("-")
         top = position.get(parts[0], len(position))
-        if len(parts) == 3 and parts[1].isdigit():
-            return (top, int(parts[1]), sub_position.get((parts[0], parts[2]), 0))
-        return (top, -1, 0)
+        if len(parts) >= 3 and parts[1].isdigit():
+            sub = sub_position.get((parts[0], parts[2]), 0)
+            return (top, int(parts[1]), sub, part_position.get((e.field_id, parts[-1]), 0))
+        return (top, -1, 0, part_position.get((e.field_id, parts[-1]), 0))
 
     return sorted(errors, key=key)
 

@@ -7,53 +7,45 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 from engine.spec.conditions import Condition, ConditionInvalid, RefInfo, Scope, parse_condition
+from engine.spec.conditions_nodes import ORDERED_KINDS
 from engine.spec.errors import DefinitionError
+from engine.spec.fields import FIELD_TYPES, field_type
 from engine.spec.model import FieldSpec, FormSpec, Option, PageSpec, Repeat, Rule
 from engine.spec.suggest import did_you_mean
 from engine.spec.yaml_source import JsonPath, Source
 
-TEXT_TYPES = ("text", "long_text", "email", "phone", "url")
-NUMBER_TYPES = ("whole_number", "decimal")
-CHOICE_TYPES = ("choice", "multiple_choice")
-KIND_OF_TYPE: Mapping[str, str] = MappingProxyType(
-    {
-        **dict.fromkeys(TEXT_TYPES, "text"),
-        **dict.fromkeys(NUMBER_TYPES, "number"),
-        "date": "date",
-        "choice": "choice",
-        "multiple_choice": "choices",
-        "yes_no": "boolean",
-        "attestation": "boolean",
-        "group": "group",
-    }
-)
+KIND_OF_TYPE: Mapping[str, str] = MappingProxyType({n: t.kind for n, t in FIELD_TYPES.items()})
 REPEAT_DEFAULTS = {"min": 1, "max": 20, "add_label": "Add another"}
 
+
+def _applies_to(types: tuple[str, ...]) -> str:
+    """Name the fields a key applies to, the way its lint message says it."""
+    if types == ("group",):
+        return "groups"
+    if set(types) == set(FIELD_TYPES) - {"group"}:
+        return "questions, not groups"
+    families = list(dict.fromkeys(FIELD_TYPES[t].family for t in types))
+    named = families[0] if len(families) == 1 else ", ".join(families[:-1]) + " and " + families[-1]
+    return f"{named} fields"
+
+
+def _only_for() -> dict[str, tuple[tuple[str, ...], str]]:
+    found = {}
+    for key in sorted({k for t in FIELD_TYPES.values() for k in t.keys}):
+        types = tuple(n for n, t in FIELD_TYPES.items() if key in t.keys)
+        found[key] = (types, _applies_to(types))
+    return found
+
+
 # key -> (the field types it applies to, how to name those types in a message)
-_ONLY_FOR: Mapping[str, tuple[tuple[str, ...], str]] = {
-    "min_length": (TEXT_TYPES, "text fields"),
-    "max_length": (TEXT_TYPES, "text fields"),
-    "pattern": (TEXT_TYPES, "text fields"),
-    "min": (NUMBER_TYPES, "whole number and decimal fields"),
-    "max": (NUMBER_TYPES, "whole number and decimal fields"),
-    "step": (NUMBER_TYPES, "whole number and decimal fields"),
-    "options": (CHOICE_TYPES, "choice and multiple choice fields"),
-    "widget": (("choice",), "choice fields"),
-    "fields": (("group",), "groups"),
-    "repeat": (("group",), "groups"),
-    "rules": (("group",), "groups"),
-    "default": (tuple(t for t in KIND_OF_TYPE if t != "group"), "questions, not groups"),
-    "autocomplete": (tuple(t for t in KIND_OF_TYPE if t != "group"), "questions, not groups"),
-}
+_ONLY_FOR: Mapping[str, tuple[tuple[str, ...], str]] = MappingProxyType(_only_for())
 # Messages for these rules need the field to set the key of the same name.
 _CHECK_KEYS = ("min_length", "max_length", "pattern", "min", "max", "step")
 _AGGREGATES = ("first", "last", "min", "max")
-_ORDERED_KINDS = ("number", "date")
 
 
 def form_scope(fields: Iterable[FieldSpec]) -> dict[str, RefInfo]:
@@ -64,7 +56,7 @@ def form_scope(fields: Iterable[FieldSpec]) -> dict[str, RefInfo]:
         for sub in spec.fields:
             sub_kind = KIND_OF_TYPE[sub.type]
             for how in _AGGREGATES:
-                if how in ("min", "max") and sub_kind not in _ORDERED_KINDS:
+                if how in ("min", "max") and sub_kind not in ORDERED_KINDS:
                     continue
                 refs[f"{spec.id}.{how}.{sub.id}"] = ref_info(
                     sub, f"{spec.label} ({how}) {sub.label}"
@@ -164,13 +156,14 @@ class _FormBuilder:
 
     def _field(self, raw: Mapping[str, Any], path: JsonPath, *, in_group: bool) -> FieldSpec:
         kind = raw["type"]
+        ftype = field_type(kind)
         for key in raw:
             allowed, which = _ONLY_FOR.get(key, (None, ""))
             if allowed is not None and kind not in allowed:
                 self.error((*path, key), f"'{key}' only applies to {which}", at_key=True)
         if kind == "group" and in_group:
             self.error((*path, "type"), "a group cannot hold another group")
-        if kind in CHOICE_TYPES and "options" not in raw:
+        if "options" in ftype.keys and "options" not in raw:
             self.error(path, f"a {kind.replace('_', ' ')} field needs 'options'")
         if kind == "group" and "fields" not in raw:
             self.error(path, "a group needs 'fields': the questions asked for each item")
@@ -180,10 +173,8 @@ class _FormBuilder:
             )
         self._check_range(raw, path, "min", "max")
         self._check_range(raw, path, "min_length", "max_length")
-        if kind == "whole_number":
-            for key in ("min", "max", "step"):
-                if key in raw and not _is_whole(raw[key]):
-                    self.error((*path, key), f"'{key}' must be a whole number here")
+        for key, message in ftype.key_problems(raw):
+            self.error((*path, key), message)
         self._check_pattern(raw, path)
         self._check_messages(raw, path, kind)
         options = tuple(Option(str(v), label) for v, label in raw.get("options", {}).items())
@@ -208,7 +199,7 @@ class _FormBuilder:
             step=_number(raw.get("step")),
             pattern=raw.get("pattern"),
             options=options,
-            widget=raw.get("widget", "radio") if kind == "choice" else None,
+            widget=raw.get("widget", "radio") if "widget" in ftype.keys else None,
             default=raw.get("default"),
             autocomplete=raw.get("autocomplete"),
             messages=MappingProxyType(dict(raw.get("messages", {}))),
@@ -242,7 +233,7 @@ class _FormBuilder:
                     f"there is a message for '{rule}', but the field has no '{rule}'",
                     at_key=True,
                 )
-            elif rule == "option" and kind not in CHOICE_TYPES:
+            elif rule == "option" and "options" not in field_type(kind).keys:
                 self.error(
                     (*path, "messages", rule),
                     "a message for 'option' only applies to choice and multiple choice fields",
@@ -260,14 +251,16 @@ class _FormBuilder:
         if wanted is None:
             return
         strays = [v for v in (value if isinstance(value, list) else [value]) if v not in values]
-        if kind in CHOICE_TYPES and values and strays and isinstance(strays[0], str):
+        if "options" in field_type(kind).keys and values and strays and isinstance(strays[0], str):
             self.error(
                 (*path, "default"),
                 f"the default '{strays[0]}' is not one of the options"
                 f"{did_you_mean(strays[0], values)}",
             )
         else:
-            self.error((*path, "default"), f"the default of a {_noun(kind)} field must be {wanted}")
+            self.error(
+                (*path, "default"), f"the default of {_a(_noun(kind))} field must be {wanted}"
+            )
 
     def _repeat(self, raw: Mapping[str, Any], path: JsonPath) -> Repeat:
         given = raw.get("repeat", {})
@@ -456,29 +449,15 @@ def _ref_path(raw: Any, ref: str, path: JsonPath) -> JsonPath | None:
 
 def value_problem(kind: str, value: Any, options: list[str]) -> str | None:
     """Say what a default of this field type must be, or None when it fits."""
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "choice":
-        return None if value in options else "one of the options"
-    if kind == "multiple_choice":
-        fits = isinstance(value, list) and all(v in options for v in value)
-        return None if fits else "a list of some of the options"
-    if kind in ("yes_no", "attestation"):
-        return None if isinstance(value, bool) else "true or false"
-    if kind == "whole_number":
-        return None if is_number and _is_whole(value) else "a whole number"
-    if kind == "decimal":
-        return None if is_number else "a number"
-    if kind == "date":
-        return None if isinstance(value, date) else "a date written like 2026-01-31"
-    return None if isinstance(value, str) else "text"
-
-
-def _is_whole(value: float) -> bool:
-    return float(value).is_integer()
+    return field_type(kind).default_problem(value, options)
 
 
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _noun(kind: str) -> str:

@@ -4,12 +4,11 @@ which answers they are given, each name checked against this version."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from engine.spec.build_form import value_problem
 from engine.spec.build_obligations import Report
+from engine.spec.fields import field_type
 from engine.spec.model import FormSpec, Location, StateSpec, UpgradeSpec
 from engine.spec.suggest import did_you_mean
 
@@ -59,12 +58,13 @@ def build_upgrade(
         if spec.is_group:
             report(at, f"'{name}' is a group; give answers to questions, not groups", at_key=True)
             continue
-        wanted = value_problem(spec.type, value, [o.value for o in spec.options])
+        kind = field_type(spec.type)
+        wanted = kind.default_problem(value, [o.value for o in spec.options])
         if wanted is not None:
             report(at, f"the answer to '{name}' ({spec.label}) must be {wanted}")
             continue
         # Answers are stored as JSON: a date as the text a date question stores.
-        answers[name] = value.isoformat() if isinstance(value, date) else value
+        answers[name] = kind.stored(value)
     return UpgradeSpec(
         states=MappingProxyType(moves),
         questions=MappingProxyType(renamed),

@@ -12,7 +12,8 @@ INTERFACE CONTRACT (other modules rely on exactly these names):
     Condition.describe() -> str               plain English for staff and applicants
     Condition.to_json() -> dict               the form mirrored in static/js/conditions.js
 
-Kinds of values: "text", "number", "date", "choice", "choices", "boolean", "group".
+Kinds of values: "text", "number", "date", "time", "choice", "choices", "boolean",
+"address" (which no comparison takes, not even is_filled), "group".
 
 THE VOCABULARY (what staff may write in `show_if`, `require_if`, rule `check`/`when`
 and workflow `guard.when`; anything else is refused when the YAML is loaded):
@@ -30,9 +31,10 @@ Comparing a field: {field: REF, OP: VALUE} with exactly one OP
     is_filled              true/false; works on every kind (a group is filled when
                            it has at least one item)
     greater_than, less_than, at_least, at_most        numbers only
-    before, after, on_or_before, on_or_after          dates only
+    before, after, on_or_before, on_or_after          dates and times of day only
     VALUE may also be {field: OTHER_REF} of the same kind; for dates it may be `today`.
-    A date VALUE is written 2026-01-31 (YAML makes it a date) or '2026-01-31'.
+    A date VALUE is written 2026-01-31 (YAML makes it a date) or '2026-01-31'; a time
+    VALUE in quotes, '9:00 AM' or '14:30' (unquoted, YAML reads 9:30 as a number).
 
 Counting days: {days_between: [FROM, TO], CMP: N}
                {business_days_between: [FROM, TO], CMP: N}
@@ -51,7 +53,7 @@ Field references (REF)
     name                   inside a repeating group item: a sibling in the same item
                            (looked up among the item's fields first, then top level)
     dates.first.date       the first item's `date` in group `dates`; also `last`, and
-    dates.min.date         `min`/`max` over the items' filled-in numbers or dates
+    dates.min.date         `min`/`max` over the items' filled-in numbers, dates or times
 
 Evaluation is three-valued: a comparison whose field has no usable answer (absent,
 empty, or something typed that is not of the field's kind, like "abc" for a number)

@@ -15,7 +15,8 @@ JSON shape (to_json):
     {"op": "is_filled", "ref": REF, "kind": KIND, "value": true | false}
     {"op": "days_between" | "business_days_between",
      "from": OPERAND, "to": OPERAND, "cmp": CMP, "n": INT}
-    OPERAND: a plain JSON value (a date as "YYYY-MM-DD"), {"ref": REF} or {"today": true}
+    OPERAND: a plain JSON value (a date as "YYYY-MM-DD", a time as "HH:MM"), {"ref": REF}
+             or {"today": true}
 """
 
 from __future__ import annotations
@@ -25,18 +26,19 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from engine.spec.conditions import Condition, Context, RefInfo
+from engine.spec.time_of_day import canonical, format_time, parse_time
 
 # Kept identical to NUMBER_RE/DATE_RE in static/js/conditions.js so the browser and the
 # server agree on which typed strings count as numbers and dates.
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 AGGREGATE_RE = re.compile(r"([^.]+)\.(first|last|min|max)\.([^.]+)")
-ORDERED_KINDS = ("number", "date")
+ORDERED_KINDS = ("number", "date", "time")
 
 COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
     "equals": operator.eq,
@@ -114,6 +116,8 @@ def normalize(kind: str, raw: object) -> Any:
         return _number(raw)
     if kind == "date":
         return parse_date(raw)
+    if kind == "time":
+        return parse_time(raw)
     if kind == "choice":
         return raw if isinstance(raw, str) and raw.strip() else None
     if kind == "choices":
@@ -246,6 +250,8 @@ class Literal:
             return "yes" if value else "no"
         if isinstance(value, date):
             return format_date(value)
+        if isinstance(value, time):
+            return format_time(value)
         if isinstance(value, int | float):
             return _format_number(value)
         if info.kind in ("choice", "choices"):
@@ -253,8 +259,10 @@ class Literal:
         return f'"{value}"'
 
     def to_json(self) -> Any:
-        """Return the value as JSON; dates as YYYY-MM-DD."""
-        return self.value_.isoformat() if isinstance(self.value_, date) else self.value_
+        """Return the value as JSON; dates as YYYY-MM-DD, times as HH:MM."""
+        if isinstance(self.value_, date):
+            return self.value_.isoformat()
+        return canonical(self.value_) if isinstance(self.value_, time) else self.value_
 
 
 Operand = FieldRef | Today | Literal

@@ -32,10 +32,11 @@ from engine.spec.conditions_nodes import (
     parse_date,
 )
 from engine.spec.suggest import did_you_mean
+from engine.spec.time_of_day import parse_time
 
 Path = tuple[str | int, ...]
 
-KINDS = ("text", "number", "date", "choice", "choices", "boolean", "group")
+KINDS = ("text", "number", "date", "time", "choice", "choices", "boolean", "address", "group")
 COMBINATORS = ("all", "any", "not")
 DAY_COUNTS = ("days_between", "business_days_between")
 HEADS = (*COMBINATORS, "field", *DAY_COUNTS, "obligations_met")
@@ -53,9 +54,11 @@ _NOUN = {
     "text": "text",
     "number": "a number",
     "date": "a date",
+    "time": "a time of day",
     "choice": "a single choice",
     "choices": "a multiple choice",
     "boolean": "a yes/no question",
+    "address": "an address",
     "group": "a group of questions",
 }
 _EXAMPLE = "{field: org_type, equals: college}"
@@ -98,6 +101,7 @@ def _ops_for(kind: str) -> tuple[str, ...]:
     return {
         "number": (*common, *NUMBER_OPS, "is_filled"),
         "date": (*common, *DATE_OPS, "is_filled"),
+        "time": (*common, *DATE_OPS, "is_filled"),
         "choices": ("contains", "is_filled"),
         "group": ("is_filled",),
     }.get(kind, (*common, "is_filled"))
@@ -233,6 +237,13 @@ class Parser:
     def _field_test(self, raw: Mapping[Any, Any], path: Path) -> Condition | None:
         """Parse {field: REF, OP: VALUE}."""
         ref = self._ref(raw["field"], (*path, "field"))
+        if ref is not None and ref.info.kind == "address":
+            self.problem(
+                (*path, "field"),
+                f"'{ref.info.label}' is an address, which conditions cannot look into; to "
+                "decide by where someone is, ask that as a question of its own",
+            )
+            return None
         unknown = self._extra_keys(raw, path, FIELD_OPS, FIELD_OPS, "field")
         ops = [key for key in raw if key in FIELD_OPS]
         if len(ops) > 1:
@@ -355,9 +366,9 @@ class Parser:
         if kind == "group":
             return f"'{label}' is a group of questions; only is_filled works on it"
         if op in NUMBER_OPS and kind != "number":
-            twin = f"; use '{_DATE_TWIN[op]}'" if kind == "date" else ""
+            twin = f"; use '{_DATE_TWIN[op]}'" if kind in ("date", "time") else ""
             return f"'{op}' compares numbers, but '{label}' is {noun}{twin}"
-        if op in DATE_OPS and kind != "date":
+        if op in DATE_OPS and kind not in ("date", "time"):
             twin = f"; use '{_NUMBER_TWIN[op]}'" if kind == "number" else ""
             return f"'{op}' compares dates, but '{label}' is {noun}{twin}"
         if op == "contains" and kind != "choices":
@@ -436,6 +447,8 @@ class Parser:
                 path,
                 f"'{label}' is a date, so compare it with a date like 2026-01-31 or today, not ",
             )
+        if kind == "time":
+            return self._time_literal(raw, label, path)
         if kind == "boolean":
             if isinstance(raw, bool):
                 return raw
@@ -476,6 +489,19 @@ class Parser:
                 return _BAD
             return parsed
         self.problem(path, wrong + _show(raw))
+        return _BAD
+
+    def _time_literal(self, raw: Any, label: str, path: Path) -> Any:
+        """Check a written time: text like '9:00 AM' or '14:30'."""
+        if isinstance(raw, str) and (value := parse_time(raw)) is not None:
+            return value
+        # Unquoted, YAML reads 9:30 as a number of minutes (570): quotes keep it a time.
+        hint = " (put it in quotes)" if isinstance(raw, int) and not isinstance(raw, bool) else ""
+        self.problem(
+            path,
+            f"'{label}' is a time of day, so compare it with a time like '9:00 AM' or "
+            f"'14:30', not {_show(raw)}{hint}",
+        )
         return _BAD
 
     def _option(self, raw: Any, info: RefInfo, path: Path) -> str | None:

@@ -8,22 +8,10 @@ from types import MappingProxyType
 from typing import Any
 
 from engine.spec.conditions import Condition
+from engine.spec.fields import FIELD_TYPES as _REGISTERED_TYPES
 
-FIELD_TYPES = (
-    "text",
-    "long_text",
-    "email",
-    "phone",
-    "url",
-    "whole_number",
-    "decimal",
-    "date",
-    "choice",
-    "multiple_choice",
-    "yes_no",
-    "attestation",
-    "group",
-)
+# The type names, in the registry's order (engine/spec/fields; the meta-schema lists them).
+FIELD_TYPES = tuple(_REGISTERED_TYPES)
 ROLES = ("applicant", "reviewer", "admin", "manager", "system")
 COMMENT_MODES = ("none", "optional", "required")
 NOTIFY_TARGETS = ("applicant", "reviewers", "admins", "manager")

@@ -20,12 +20,15 @@
 (function () {
   "use strict";
 
-  // The same patterns as NUMBER_RE / DATE_RE / AGGREGATE_RE in conditions_nodes.py, so
-  // both sides agree on which typed strings are numbers and dates.
+  // The same patterns as NUMBER_RE / DATE_RE / AGGREGATE_RE in conditions_nodes.py and
+  // TIME_RE in time_of_day.py, so both sides agree on which typed strings are numbers,
+  // dates and times.
   const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
   const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+  const TIME_RE = /^([0-9]{1,2})(?::([0-9]{2}))? *(?:([AaPp])\.? *(?:[Mm]\.?)?)?$/;
+  const TIME_WORDS = { noon: 720, midnight: 0 };
   const AGGREGATE_RE = /^([^.]+)\.(first|last|min|max)\.([^.]+)$/;
-  const ORDERED_KINDS = ["number", "date"];
+  const ORDERED_KINDS = ["number", "date", "time"];
   const DAY_MS = 86400000;
 
   const COMPARE = {
@@ -67,6 +70,28 @@
     return made.days;
   }
 
+  // A time of day as typed ("9:30 pm", "9am", "14:30") as minutes after midnight, or null
+  // (mirrors parse_time in time_of_day.py).
+  function minuteOfDay(raw) {
+    if (typeof raw !== "string") return null;
+    const text = raw.trim();
+    if (Object.prototype.hasOwnProperty.call(TIME_WORDS, text.toLowerCase())) {
+      return TIME_WORDS[text.toLowerCase()];
+    }
+    const match = TIME_RE.exec(text);
+    if (!match) return null;
+    const hours = Number(match[1]);
+    const minutes = match[2] === undefined ? 0 : Number(match[2]);
+    if (minutes > 59) return null;
+    if (match[3] === undefined) {
+      // Without AM or PM only the 24-hour clock is unambiguous, and it has minutes.
+      return match[2] !== undefined && hours <= 23 ? hours * 60 + minutes : null;
+    }
+    if (hours < 1 || hours > 12) return null;
+    const pm = match[3] === "p" || match[3] === "P";
+    return ((hours % 12) + (pm ? 12 : 0)) * 60 + minutes;
+  }
+
   function localToday() {
     const now = new Date();
     return daysSinceEpoch(now.getFullYear(), now.getMonth(), now.getDate()).days;
@@ -88,6 +113,8 @@
         return isFinite(parseFloat(raw)) ? parseFloat(raw) : null;
       case "date":
         return dayNumber(raw);
+      case "time":
+        return minuteOfDay(raw);
       case "choice":
         return typeof raw === "string" && raw.trim() !== "" ? raw : null;
       case "choices": {
@@ -128,7 +155,8 @@
       if (typeof operand.ref === "string") return fieldValue(operand.ref, kind, lookup);
       throw new Error("unknown operand " + JSON.stringify(operand));
     }
-    return kind === "date" ? dayNumber(operand) : operand;
+    if (kind === "date") return dayNumber(operand);
+    return kind === "time" ? minuteOfDay(operand) : operand;
   }
 
   function evalNode(node, lookup, today) {
@@ -297,6 +325,7 @@
     evaluate: evaluate,
     normalize: normalize,
     dayNumber: dayNumber,
+    minuteOfDay: minuteOfDay,
     usesBusinessDays: usesBusinessDays,
     update: update,
   };

@@ -68,10 +68,12 @@ def test_a_whole_page_is_read_into_typed_values(forms: Mapping[str, FormSpec]) -
         "count": 1200,
         "hours": 1.5,
         "day": "2026-01-31",
+        "opens": None,
         "color": "MT",
         "pets": ["cat", "dog"],
         "agree": False,
         "attest": False,
+        "office": None,
     }
 
 

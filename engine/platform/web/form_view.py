@@ -11,6 +11,7 @@ from typing import Any
 from engine.runtime.answers import display_value, input_name, is_shown, visible_answers
 from engine.runtime.validation import AnswerError
 from engine.spec.conditions import BusinessCalendar, Context
+from engine.spec.fields import FieldType, field_type
 from engine.spec.model import FieldSpec, FormSpec, PageSpec
 
 
@@ -29,6 +30,8 @@ class FieldView:
     items: list[ItemView] = field(default_factory=list)
     can_add: bool = False
     autofocus: bool = False
+    # The error of each part of an answer made of parts (an address), by part.
+    part_errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def describedby(self) -> str:
@@ -39,6 +42,16 @@ class FieldView:
         if self.error:
             ids.append(f"{self.id}-error")
         return " ".join(ids)
+
+    @property
+    def field_type(self) -> FieldType:
+        """Return the field's type: what its template may ask of it (an address's states)."""
+        return field_type(self.spec.type)
+
+    @property
+    def text(self) -> str:
+        """Return the answer as its input shows it again (a time as 2:30 PM)."""
+        return field_type(self.spec.type).input_text(self.value)
 
 
 @dataclass
@@ -106,6 +119,9 @@ def _view(
         view.only_if = condition.describe()
     if spec.is_group and spec.repeat is None and errors.get(name):
         view.error = errors[name]
+    for part in field_type(spec.type).parts:
+        if f"{name}-{part}" in errors:
+            view.part_errors[part] = errors[f"{name}-{part}"]
     return view
 
 

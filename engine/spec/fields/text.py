@@ -1,0 +1,5 @@
+"""text: one line of text."""
+
+from engine.spec.fields.text_like import TextLike
+
+TYPE = TextLike("text")
