@@ -30,8 +30,9 @@ from engine.platform.services import services
 from engine.platform.web.form_view import answer_rows, page_fields
 from engine.platform.web.request_input import whole_number
 from engine.platform.web.security import role_required
-from engine.runtime.answers import drop_blank_items, merge, read_page
+from engine.runtime.answers import drop_blank_items, merge, read_page, too_long
 from engine.runtime.machine import Blocked
+from engine.runtime.validation import AnswerError
 
 bp = Blueprint("applicant", __name__)
 
@@ -115,6 +116,10 @@ def page(application_id: int, page_id: str) -> str | Response | tuple[str, int]:
         action = request.form.get("action", "continue")
         values = read_page(spec_page.fields, request.form)
         answers = merge(answers, values)
+        oversized = _too_long(spec_page.fields, values)
+        if oversized:
+            # Not even a draft may hold more than the form allows: shown, never stored.
+            return _render_page(application, compiled, spec_page, answers, oversized), 400
         if action.startswith("add:") or action.startswith("remove:"):
             answers = _change_items(answers, action)
             _save(application, compiled, answers)
@@ -137,6 +142,18 @@ def _save(application: Application, compiled: Compiled, answers: dict[str, Any])
     with services().db.transaction() as session:
         fresh = get_existing(session, Application, application.id)
         ops.save_answers(session, fresh, compiled, answers)
+
+
+def _too_long(fields: Any, values: dict[str, Any]) -> list[AnswerError]:
+    return [
+        AnswerError(
+            name,
+            name.rsplit("-", 1)[-1],
+            "maxLength",
+            f"Shorten this to {limit:,} characters or fewer.",
+        )
+        for name, limit in too_long(fields, values).items()
+    ]
 
 
 def _change_items(answers: dict[str, Any], action: str) -> dict[str, Any]:

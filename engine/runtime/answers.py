@@ -18,7 +18,14 @@ from engine.spec.conditions import BusinessCalendar, Context
 from engine.spec.fields import FormData, field_type
 from engine.spec.model import FieldSpec, FormSpec
 
-_ITEM_KEY = re.compile(r"^(?P<group>[a-z][a-z0-9_]*)-(?P<index>\d+)-(?P<sub>[a-z][a-z0-9_]*)$")
+# ASCII digits only (\d also takes "²" and other scripts' digits), and few of them.
+_ITEM_KEY = re.compile(
+    r"^(?P<group>[a-z][a-z0-9_]*)-(?P<index>[0-9]{1,4})-(?P<sub>[a-z][a-z0-9_]*)$"
+)
+# Items read of a group that declares no maximum: more is no form anyone fills in.
+MAX_ITEMS = 200
+# The longest text kept of an answer whose field declares no maximum length.
+MAX_TEXT = 20_000
 
 
 def input_name(field_id: str, group: str | None = None, index: int | None = None) -> str:
@@ -36,17 +43,38 @@ def coerce(spec: FieldSpec, form: FormData, name: str) -> Any:
     return field_type(spec.type).coerce(spec, form, name)
 
 
-def group_indexes(form: FormData, group: str) -> list[int]:
-    """Return the item indexes of a repeating group present in posted data, in order."""
+def group_indexes(form: FormData, group: str, limit: int = MAX_ITEMS) -> list[int]:
+    """Return the item indexes of a repeating group present in posted data, in order.
+
+    At most `limit` are read: a draft is never bigger than its form allows.
+    """
     found = set()
     for key in form.keys():
         match = _ITEM_KEY.match(key)
         if match and match["group"] == group:
             found.add(int(match["index"]))
     for raw in form.getlist(f"{group}-items"):
-        if str(raw).isdigit():
-            found.add(int(raw))
-    return sorted(found)
+        text = str(raw)
+        if text.isascii() and text.isdigit() and len(text) <= 4:
+            found.add(int(text))
+    return sorted(found)[:limit]
+
+
+def too_long(fields: Iterable[FieldSpec], values: Mapping[str, Any]) -> dict[str, int]:
+    """Return the inputs whose text is longer than its field allows, with the maximum."""
+    found: dict[str, int] = {}
+    for spec in fields:
+        value = values.get(spec.id)
+        if spec.is_group and isinstance(value, list):
+            for index, item in enumerate(value):
+                for sub in spec.fields:
+                    limit = sub.max_length or MAX_TEXT
+                    text = item.get(sub.id) if isinstance(item, Mapping) else None
+                    if isinstance(text, str) and len(text) > limit:
+                        found[input_name(sub.id, spec.id, index)] = limit
+        elif isinstance(value, str) and len(value) > (spec.max_length or MAX_TEXT):
+            found[spec.id] = spec.max_length or MAX_TEXT
+    return found
 
 
 def read_page(fields: Iterable[FieldSpec], form: FormData) -> dict[str, Any]:
@@ -55,7 +83,8 @@ def read_page(fields: Iterable[FieldSpec], form: FormData) -> dict[str, Any]:
     for spec in fields:
         if spec.is_group:
             items = []
-            for index in group_indexes(form, spec.id):
+            limit = spec.repeat.max if spec.repeat else MAX_ITEMS
+            for index in group_indexes(form, spec.id, limit):
                 items.append(
                     {
                         sub.id: coerce(sub, form, input_name(sub.id, spec.id, index))

@@ -277,3 +277,34 @@ def test_display_value_per_type(
     forms: Mapping[str, FormSpec], field: str, value: Any, shown: str
 ) -> None:
     assert display_value(forms["field_types"].field(field), value) == shown
+
+
+def test_a_post_holds_no_more_items_than_the_group_allows() -> None:
+    from engine.runtime.answers import group_indexes
+
+    posted = MultiDict(
+        [(f"people-{i}-name", "x") for i in range(50)]
+        + [("people-items", "²"), ("people-items", "9" * 5000), ("people-١-name", "y")]
+    )
+    assert group_indexes(posted, "people", limit=10) == list(range(10))
+    assert group_indexes(MultiDict([("people-items", "²")]), "people") == []
+
+
+def test_text_longer_than_its_field_allows_is_found() -> None:
+    from engine.runtime.answers import MAX_TEXT, too_long
+    from engine.spec.model import FieldSpec
+
+    short = FieldSpec("title", "text", "Title", max_length=10)
+    free = FieldSpec("notes", "long_text", "Notes")
+    group = FieldSpec("people", "group", "People", fields=(short,))
+    values = {
+        "title": "x" * 11,
+        "notes": "y" * (MAX_TEXT + 1),
+        "people": [{"title": "ok"}, {"title": "z" * 11}],
+    }
+    assert too_long([short, free, group], values) == {
+        "title": 10,
+        "notes": MAX_TEXT,
+        "people-1-title": 10,
+    }
+    assert too_long([short], {"title": "x" * 10}) == {}
