@@ -15,6 +15,7 @@ from typing import Any
 from engine.runtime.answers import answers_that_count
 from engine.spec.conditions import BusinessCalendar
 from engine.spec.model import FormSpec, ListingSpec
+from engine.spec.time_of_day import format_time, parse_time
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,11 @@ def _dates(listing: ListingSpec, shown: Mapping[str, Any]) -> tuple[ListedDate, 
         day = _day(item.get(spec.date))
         if day is None:
             continue
-        times = _text(item.get(spec.times)) if spec.times else ""
+        if spec.times:
+            times = _text(item.get(spec.times))
+        else:
+            starts = item.get(spec.starts) if spec.starts else None
+            times = _span(starts, item.get(spec.ends) if spec.ends else None)
         units = _number(item.get(spec.units)) if spec.units else None
         found.append(ListedDate(day, times, units))
     return tuple(sorted(found, key=lambda d: d.day))
@@ -153,6 +158,16 @@ def _day(value: Any) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _span(starts: Any, ends: Any) -> str:
+    """Write a day's start and end times: "1:00 PM to 4:00 PM" (or either alone)."""
+    start, end = parse_time(starts), parse_time(ends)
+    if start is not None and end is not None:
+        return f"{format_time(start)} to {format_time(end)}"
+    if start is not None:
+        return f"from {format_time(start)}"
+    return f"until {format_time(end)}" if end is not None else ""
 
 
 def _number(value: Any) -> float | None:

@@ -152,10 +152,28 @@ def _dates(raw: Mapping[str, Any] | None, top: _TopQuestions) -> ListingDates | 
         top.report((*_PATH, "dates", "group"), f"'{group.id}' is not a repeating group")
     if group is not None:
         top.inner(group, raw["date"], ("date",), "dates", "date")
-        for key, types in (("times", ("text",)), ("units", _NUMBER)):
+        for key, types in (
+            ("times", ("text",)),
+            ("starts", ("time",)),
+            ("ends", ("time",)),
+            ("units", _NUMBER),
+        ):
             if key in raw:
                 top.inner(group, raw[key], types, "dates", key)
-    return ListingDates(raw["group"], raw["date"], raw.get("units"), raw.get("times"))
+    if "times" in raw and ("starts" in raw or "ends" in raw):
+        top.report(
+            (*_PATH, "dates", "times"),
+            "give the times as one text question ('times') or as time questions "
+            "('starts' and 'ends'), not both",
+        )
+    return ListingDates(
+        raw["group"],
+        raw["date"],
+        raw.get("units"),
+        raw.get("times"),
+        raw.get("starts"),
+        raw.get("ends"),
+    )
 
 
 def _self_paced(raw: Mapping[str, Any] | None, top: _TopQuestions) -> ListingSelfPaced | None:

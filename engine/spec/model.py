@@ -179,7 +179,9 @@ class ListingDates:
     group: str
     date: str
     units: str | None = None
-    times: str | None = None
+    times: str | None = None  # a text question with the times, "9:00 AM to 3:30 PM"
+    starts: str | None = None  # or time questions: when it starts and ends that day
+    ends: str | None = None
 
 
 @dataclass(frozen=True)

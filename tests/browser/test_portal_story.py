@@ -59,7 +59,8 @@ def send_item(story: Story, title: str, description: str) -> int:
     expect(page.get_by_label("Available from")).to_be_hidden()
     first = page.get_by_role("group", name="Date 1", exact=True)
     first.get_by_label(re.compile("^Date")).fill("2027-04-14")
-    first.get_by_label(re.compile("^Times")).fill("1:00 PM to 4:00 PM")
+    first.get_by_label(re.compile("^Start time")).fill("1:00 PM")
+    first.get_by_label(re.compile("^End time")).fill("4 pm")
     story.press("Save and continue")
 
     expect(story.heading()).to_contain_text("Where")

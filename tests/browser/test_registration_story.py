@@ -183,14 +183,14 @@ def test_registration_story(
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(page).to_have_title(re.compile("^Error: "))
-    zip_message = "Enter a ZIP code like 59601 or 59601-1234."
+    zip_message = "Enter the ZIP code of “Address of the organization” like 59601 or 59601-1234."
     zip_link = summary.get_by_role("link", name=zip_message)
-    expect(zip_link).to_have_attribute("href", "#f-zip")
+    expect(zip_link).to_have_attribute("href", "#f-address-zip")
     zip_code = page.get_by_label("ZIP code")
     # The message sits next to the field and is read out with it.
     expect(zip_code).to_have_attribute("aria-invalid", "true")
     expect(zip_code).to_have_accessible_description(re.compile(re.escape(zip_message)))
-    expect(page.locator("#f-zip-group").get_by_text(zip_message)).to_be_visible()
+    expect(page.locator("#f-address-zip-group").get_by_text(zip_message)).to_be_visible()
     # Every other answer is still there.
     expect(page.get_by_label("Legal name of the organization")).to_have_value(ORGANIZATION)
     expect(page.get_by_role("radio", name="An accredited college or university")).to_be_checked()

@@ -7,10 +7,7 @@ from typing import Any
 SHIPPED_ANSWERS: dict[str, Any] = {
     "legal_name": "Big Sky Teacher Academy",
     "org_type": "government_agency",
-    "street": "1300 11th Avenue",
-    "city": "Helena",
-    "state": "MT",
-    "zip": "59601",
+    "address": {"street": "1300 11th Avenue", "city": "Helena", "state": "MT", "zip": "59601"},
     "phone": "406 444 3095",
     "manager_name": "Jordan Rivers",
     "manager_title": "Director",

@@ -15,12 +15,13 @@ from werkzeug.datastructures import MultiDict
 
 from engine.platform.web.form_view import page_fields
 from engine.runtime.answers import display_value, read_page
+from engine.runtime.listing_items import ListedDate, listed_item
 from engine.runtime.validation import FormValidator
 from engine.spec.conditions import ConditionInvalid, Context, RefInfo, Scope, parse_condition
 from engine.spec.errors import DefinitionsInvalid
 from engine.spec.fields import field_type
 from engine.spec.loader import load_definitions, load_texts
-from engine.spec.model import FormSpec
+from engine.spec.model import FormSpec, ListingDates, ListingSpec
 from engine.spec.time_of_day import format_time, parse_time
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,3 +250,85 @@ def test_the_browser_mirror_reads_and_compares_times_as_the_server_does() -> Non
     assert {True, False, None} <= set(expected)
     minutes = [None if (t := parse_time(raw)) is None else t.hour * 60 + t.minute for raw in typed]
     assert got["minutes"] == minutes
+
+
+# -- a listing's times from time questions ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("item", "times"),
+    [
+        ({"starts": "13:00", "ends": "16:00"}, "1:00 PM to 4:00 PM"),
+        ({"starts": "09:30"}, "from 9:30 AM"),
+        ({"ends": "12:00"}, "until 12:00 PM"),
+        ({"starts": "soon"}, ""),
+        ({}, ""),
+    ],
+)
+def test_a_listing_writes_a_day_s_start_and_end(
+    form: FormSpec, item: dict[str, str], times: str
+) -> None:
+    listing = ListingSpec(
+        page="portal",
+        states=("sent",),
+        title="late_note",
+        provider="late_note",
+        dates=ListingDates("sessions", "day", starts="starts", ends="ends"),
+    )
+    answers = {"opens": "08:00", "sessions": [{"day": "2027-04-14", **item}]}
+    listed = listed_item(1, listing, form, answers, "", TODAY)
+    assert listed.dates == (ListedDate(date(2027, 4, 14), times),)
+
+
+LISTED = """workflow: listed
+title: Listed
+form: times
+initial: draft
+states:
+  draft: {label: Draft, editable: true}
+  sent: {label: Sent, final: true}
+transitions:
+  - {trigger: send, from: draft, to: sent, by: applicant, form: times}
+listing:
+  page: portal
+  states: [sent]
+  title: late_note
+  provider: {field: late_note}
+  dates: {group: sessions, date: day, DATES}
+"""
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ("starts: day", "'day' is a date question; a listing needs a time one here"),
+        (
+            "times: starts, ends: ends",
+            "'starts' is a time question; a listing needs a text one here",
+        ),
+    ],
+)
+def test_a_listing_s_time_questions_are_checked(dates: str, message: str) -> None:
+    texts = [(str(FORM), FORM.read_text()), ("listed.yaml", LISTED.replace("DATES", dates))]
+    with pytest.raises(DefinitionsInvalid) as raised:
+        load_texts(texts, ROOT / "templates")
+    assert message in str(raised.value)
+
+
+ENDS = "          - {id: ends, type: time, label: Ends}"
+
+
+def test_a_listing_takes_text_times_or_time_questions_not_both() -> None:
+    assert ENDS in FORM.read_text()
+    texts = [
+        (
+            str(FORM),
+            FORM.read_text().replace(
+                ENDS, f"{ENDS}\n          - {{id: note, type: text, label: Note}}"
+            ),
+        ),
+        ("listed.yaml", LISTED.replace("DATES", "times: note, starts: starts")),
+    ]
+    with pytest.raises(DefinitionsInvalid) as raised:
+        load_texts(texts, ROOT / "templates")
+    assert "give the times as one text question ('times') or as time questions" in str(raised.value)

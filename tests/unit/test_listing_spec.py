@@ -21,7 +21,7 @@ LISTING = """listing:
   description: description
   provider: organization
   format: format
-  dates: {group: dates, date: date, times: times}
+  dates: {group: dates, date: date, starts: starts_at, ends: ends_at}
   self_paced: {from: available_from, until: available_until}
   location: location
   link: registration_url
@@ -49,7 +49,7 @@ def test_the_shipped_workflows_list_on_the_events_page_and_the_portal() -> None:
         "organization",
     )
     assert portal.provider_is_organization
-    assert portal.dates == ListingDates("dates", "date", None, "times")
+    assert portal.dates == ListingDates("dates", "date", None, None, "starts_at", "ends_at")
     assert portal.self_paced == ListingSelfPaced("available_from", "available_until", None)
     assert portal.contact == ListingContact("contact_name", "contact_email", "contact_phone")
     assert portal.where is not None and portal.where.line > 1
@@ -87,9 +87,9 @@ def _line_of(text: str, listing: str) -> int:
             "the form 'portal_item' has no question 'titel'; did you mean 'title'?",
         ),
         (
-            "date: date, times: times",
-            "date: date, times: tims",
-            "the group 'dates' has no question 'tims'; did you mean 'times'?",
+            "date: date, starts: starts_at",
+            "date: date, starts: start_at",
+            "the group 'dates' has no question 'start_at'; did you mean 'starts_at'?",
         ),
         (
             "  format: format\n",
@@ -133,7 +133,8 @@ def test_lint_explains_a_wrong_name_where_it_is(
 
 def test_a_listing_with_a_wrong_shape_is_refused_by_the_meta_schema(tmp_path: Path) -> None:
     listing = LISTING.replace("  title: title\n", "  title: [title]\n").replace(
-        "dates: {group: dates, date: date, times: times}", "dates: {group: dates}"
+        "dates: {group: dates, date: date, starts: starts_at, ends: ends_at}",
+        "dates: {group: dates}",
     )
     messages = [p.message for p in _lint_with(tmp_path, listing)]
     assert len(messages) == 2, messages

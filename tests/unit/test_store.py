@@ -135,7 +135,7 @@ def test_start_pins_versions_takes_defaults_and_records_the_start(world: World) 
     assert stored.workflow_version == world.compiled.workflow.version
     assert stored.form_version == world.compiled.form.version
     assert stored.owner_id == world.owner.id
-    assert stored.answers == {"state": "MT"}
+    assert stored.answers == {"address": {"state": "MT"}}
     assert (stored.submitted_at, stored.due_on) == (None, None)
     [start] = events(world, application.id)
     assert (start.trigger, start.from_state, start.to_state) == ("start", None, "draft")
@@ -151,9 +151,10 @@ def test_start_pins_versions_takes_defaults_and_records_the_start(world: World) 
 
 
 def test_save_answers_stores_them_with_a_title_and_a_new_version(world: World) -> None:
-    application = started(world, {"legal_name": "Big Sky Teacher Academy", "state": "MT"})
+    answers = {"legal_name": "Big Sky Teacher Academy", "address": {"state": "MT"}}
+    application = started(world, answers)
     stored = reload(world, application.id)
-    assert stored.answers == {"legal_name": "Big Sky Teacher Academy", "state": "MT"}
+    assert stored.answers == answers
     assert (stored.title, stored.version) == ("Big Sky Teacher Academy", 2)
 
 
@@ -247,11 +248,12 @@ def test_a_reviewers_decision_carries_the_comment_into_audit_and_mail(world: Wor
 
 
 def test_a_blocked_trigger_writes_nothing(world: World) -> None:
-    application = started(world, {k: v for k, v in COMPLETE.items() if k != "zip"})
+    no_zip = {k: v for k, v in COMPLETE["address"].items() if k != "zip"}
+    application = started(world, {**COMPLETE, "address": no_zip})
     before = counts(world)
     with pytest.raises(Blocked) as error, world.db.transaction() as session:
         world.fire(session, application.id, "submit", world.owner, 2)
-    assert [e.path for b in error.value.blockers for e in b.errors] == ["zip"]
+    assert [e.path for b in error.value.blockers for e in b.errors] == ["address-zip"]
     with pytest.raises(Blocked), world.db.transaction() as session:
         world.fire(session, application.id, "submit", world.other, 2)
     assert counts(world) == before
@@ -282,11 +284,13 @@ def test_a_change_between_reading_and_writing_is_a_conflict(world: World) -> Non
         with world.db.transaction() as other:
             current = other.get(Application, application.id)
             assert current is not None
-            ops.save_answers(other, current, world.compiled, {**COMPLETE, "city": "Butte"})
+            in_butte = {**COMPLETE, "address": {**COMPLETE["address"], "city": "Butte"}}
+            ops.save_answers(other, current, world.compiled, in_butte)
         world.fire(session, application.id, "submit", world.owner, 2)
     assert counts(world) == before
     stored = reload(world, application.id)
-    assert (stored.state, stored.version, stored.answers["city"]) == ("draft", 3, "Butte")
+    assert (stored.state, stored.version) == ("draft", 3)
+    assert stored.answers["address"]["city"] == "Butte"
 
 
 # -- changes since a request -------------------------------------------------------------
@@ -310,7 +314,7 @@ def test_changes_since_request(world: World) -> None:
     # Back with the applicant: nothing has come back to compare yet.
     assert changes() is None
 
-    edited = {**COMPLETE, "zip": "59602", "city": "Butte"}
+    edited = {**COMPLETE, "address": {**COMPLETE["address"], "zip": "59602", "city": "Butte"}}
     with world.db.transaction() as session:
         current = session.get(Application, application.id)
         assert current is not None

@@ -459,10 +459,7 @@ COMPLETE: dict[str, Any] = {
     "legal_name": "Big Sky Teacher Academy",
     "org_type": "college",
     "accreditor": "NWCCU",
-    "street": "1300 11th Avenue",
-    "city": "Helena",
-    "state": "MT",
-    "zip": "59601",
+    "address": {"street": "1300 11th Avenue", "city": "Helena", "state": "MT", "zip": "59601"},
     "phone": "406 444 3095",
     "website": "https://bigsky.example.org",
     "manager_name": "Jordan Rivers",
@@ -509,7 +506,12 @@ REGISTRATION_ERRORS = [
         "Select one of the options for “Type of eligible organization”.",
     ),
     ({"accreditor": None}, "accreditor", "required", "Enter “Accrediting body”."),
-    ({"zip": "5960"}, "zip", "pattern", "Enter a ZIP code like 59601 or 59601-1234."),
+    (
+        {"address": {**COMPLETE["address"], "zip": "5960"}},
+        "address-zip",
+        "pattern",
+        "Enter the ZIP code of “Address of the organization” like 59601 or 59601-1234.",
+    ),
     ({"phone": "444"}, "phone", "pattern", PHONE),
     ({"website": "bigsky.org"}, "website", "pattern", URL),
     ({"manager_email": "jordan"}, "manager_email", "pattern", EMAIL),
@@ -618,5 +620,6 @@ def test_the_schema_says_what_each_type_takes(forms: Mapping[str, FormSpec]) -> 
 def test_a_pattern_must_match_the_whole_answer(
     forms: Mapping[str, FormSpec], zip_code: str, ok: bool
 ) -> None:
-    errors = check(forms, "provider_registration", {"zip": zip_code}, pages=["organization"])
-    assert ("zip" not in [e.path for e in errors]) is ok
+    answers = {"address": {"zip": zip_code}}
+    errors = check(forms, "provider_registration", answers, pages=["organization"])
+    assert ("address-zip" not in [e.path for e in errors]) is ok

@@ -32,9 +32,11 @@ DATED: dict[str, dict[str, Any]] = {
     },
     "when": {
         "dates-0-date": "2027-04-14",
-        "dates-0-times": "1:00 PM to 4:00 PM",
+        "dates-0-starts_at": "1:00 PM",
+        "dates-0-ends_at": "4:00 PM",
         "dates-1-date": "2027-05-12",
-        "dates-1-times": "1:00 PM to 4:00 PM",
+        "dates-1-starts_at": "1 pm",
+        "dates-1-ends_at": "4pm",
     },
     "place": {"location": "Whitefish Central School, 600 East 2nd Street, Whitefish"},
     "practical": {

@@ -37,10 +37,10 @@ def test_a_bad_answer_is_shown_next_to_its_field_and_every_answer_is_kept(
             "action": "continue",
             "legal_name": "Acme <b>Learning</b>",
             "org_type": "agency_x",
-            "zip": "5960",
-            "street": "1 Main St",
-            "city": "Helena",
-            "state": "MT",
+            "address-zip": "5960",
+            "address-street": "1 Main St",
+            "address-city": "Helena",
+            "address-state": "MT",
             "phone": "406 444 3095",
         },
     )
@@ -48,9 +48,9 @@ def test_a_bad_answer_is_shown_next_to_its_field_and_every_answer_is_kept(
     html = response.get_data(as_text=True)
     assert "There is a problem" in html
     # The summary links to the field, and the message sits next to it.
-    assert 'href="#f-zip"' in html
-    assert 'id="f-zip-error"' in html
-    assert "Enter a ZIP code like 59601 or 59601-1234." in html
+    assert 'href="#f-address-zip"' in html
+    assert 'id="f-address-zip-error"' in html
+    assert "Enter the ZIP code of “Address of the organization” like 59601 or 59601-1234." in html
     assert "Select one of the options for “Type of eligible organization”." in html
     # Answers are kept, and escaped.
     assert 'value="Acme &lt;b&gt;Learning&lt;/b&gt;"' in html

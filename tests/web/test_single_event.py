@@ -53,10 +53,10 @@ APPLICATION: dict[str, dict[str, Any]] = {
     "organization": {
         "org_name": "Helena Public Library",
         "org_type": "other",
-        "street": "120 South Last Chance Gulch",
-        "city": "Helena",
-        "state": "MT",
-        "zip": "59601",
+        "address-street": "120 South Last Chance Gulch",
+        "address-city": "Helena",
+        "address-state": "MT",
+        "address-zip": "59601",
     },
     "practical": {
         "cost": "Free",

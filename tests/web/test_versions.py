@@ -41,7 +41,7 @@ def test_in_flight_application_keeps_its_form_version(tmp_path: Path, database_u
     # Staff add a required question; the app restarts on the new files.
     form = root / "forms" / "provider_registration.yaml"
     text = form.read_text()
-    anchor = "      - id: street\n"
+    anchor = "      - id: address\n"
     form.write_text(text.replace(anchor, NEW_FIELD + anchor, 1))
     new_app = make_test_app(database_url, tmp_path, DEFINITIONS_DIR=str(root))
     # Drop the in-memory copy of the old version: it must come back from the database.
