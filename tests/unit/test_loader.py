@@ -271,7 +271,8 @@ def test_the_shipped_definitions_load_cleanly() -> None:
     flow = definitions.workflows["provider_registration"]
     assert flow.states["submitted"].due == Due(7, business=True)
     form = definitions.forms["provider_registration"]
-    assert form.field("state").options[0] == Option("MT", "Montana")
+    address = form.field("address")
+    assert (address.type, address.default) == ("address", {"state": "MT"})
     assert form.field("other_users").repeat == Repeat(1, 10, "Add another user", "User")
     approve = flow.transition("approve", "submitted")
     assert approve is not None

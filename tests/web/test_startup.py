@@ -21,7 +21,10 @@ def _broken_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "forms", root / "forms")
     shutil.copytree(ROOT / "workflows", root / "workflows")
     form = root / "forms" / "provider_registration.yaml"
-    form.write_text(form.read_text().replace("        label: City\n", "        lable: City\n"))
+    text = form.read_text()
+    form.write_text(
+        text.replace("        label: Accrediting body\n", "        lable: Accrediting body\n")
+    )
     return root
 
 
@@ -33,7 +36,7 @@ def test_the_app_refuses_to_start_and_says_where(tmp_path: Path, database_url: s
     root = _broken_copy(tmp_path)
     with pytest.raises(DefinitionsInvalid) as raised:
         make_test_app(database_url, tmp_path, DEFINITIONS_DIR=str(root))
-    line = _line_of(root / "forms" / "provider_registration.yaml", "lable: City")
+    line = _line_of(root / "forms" / "provider_registration.yaml", "lable: Accrediting body")
     problem = raised.value.errors[0]
     assert problem.file.endswith("forms/provider_registration.yaml")
     assert problem.line == line
@@ -56,7 +59,7 @@ def test_flask_lint_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
     )
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
-    form_line = _line_of(root / "forms" / "provider_registration.yaml", "lable: City")
+    form_line = _line_of(root / "forms" / "provider_registration.yaml", "lable: Accrediting body")
     flow_line = _line_of(workflow, "to: aproved")
     assert any(
         f"provider_registration.yaml:{form_line}:" in out and "'lable'" in out for out in lines
