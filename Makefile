@@ -48,8 +48,9 @@ run: install db
 	  $(FLASK) worker --interval 30 & \
 	  $(FLASK) run --host 127.0.0.1 --port 5000'
 
+# In parallel (a worker per core); coverage of engine/ and app.py must stay at its floor.
 test: install browser fonts
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist worksteal --cov --cov-report=term:skip-covered
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,23 +20,16 @@ SERVICE = {
 }
 
 
-def create_app(
-    test_config: dict[str, Any] | None = None,
-    *,
-    tolerate_broken_definitions: bool | None = None,
-) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the app: settings' defaults, FORMFLOW_* env, then test_config.
 
-    Broken definition, help or layout files stop it, unless tolerate_broken_definitions;
-    left unset, only the flask command line looking up one of the app's commands does.
+    Broken definition, help or layout files never stop it: they are logged and shown to
+    administrators, and the app runs on the definitions last published.
     """
     app = Flask(__name__, instance_relative_config=True, template_folder="templates")
     settings.configure(app, settings.Place(ROOT, Path(app.instance_path)), SERVICE, test_config)
 
-    from engine.cli.broken_files import loading_for_a_command
     from engine.wiring import init_app
 
-    if tolerate_broken_definitions is None:
-        tolerate_broken_definitions = loading_for_a_command()
-    init_app(app, tolerate_broken_definitions=tolerate_broken_definitions)
+    init_app(app)
     return app

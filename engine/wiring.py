@@ -9,6 +9,7 @@ from engine.certificates.files import CertificateFiles
 from engine.organizations.memberships import MembershipError
 from engine.platform.services import Services, init_services
 from engine.platform.web.errors import ErrorPage, init_errors
+from engine.spec.errors import DefinitionsInvalid
 
 # The page for each refusal a view leaves to the app (views that do more, like showing a
 # form again with the answers kept or listing each item of a batch, catch their own).
@@ -29,7 +30,7 @@ def certificate_files(svc: Services) -> CertificateFiles:
     return CertificateFiles(svc.db, svc.registry, svc.layouts, svc.static_dir)
 
 
-def init_app(app: Flask, *, tolerate_broken_definitions: bool = False) -> None:
+def init_app(app: Flask) -> None:
     """Attach services, security, blueprints and CLI commands to the app."""
     from engine.accounts.views import account, auth, passwords
     from engine.applications import views as applicant
@@ -54,11 +55,7 @@ def init_app(app: Flask, *, tolerate_broken_definitions: bool = False) -> None:
     from engine.review.views import export as queue_export
     from engine.review.views import queue as review
 
-    init_services(
-        app,
-        attachments=certificate_files,
-        tolerate_broken_definitions=tolerate_broken_definitions,
-    )
+    init_services(app, attachments=certificate_files)
     init_request_input(app)
     init_security(app)
     init_errors(app, ERROR_PAGES)
@@ -97,7 +94,9 @@ def init_app(app: Flask, *, tolerate_broken_definitions: bool = False) -> None:
         listings,
     ):
         app.register_blueprint(module.bp)
-    clashes = listings.check_routes(app, app.extensions["formflow"].registry)
+    svc = app.extensions["formflow"]
+    clashes = listings.check_routes(app, svc.registry)
     if clashes:
-        raise ValueError("\n".join(clashes))
+        # The page keeps its address; the listing is unreachable until renamed.
+        svc.report("listing pages", DefinitionsInvalid(clashes))
     register_commands(app)

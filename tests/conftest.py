@@ -6,15 +6,18 @@ import os
 import re
 import shutil
 import uuid
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import make_url, text
+from sqlalchemy import Engine, event, make_url, text
 
+from engine.accounts import users
 from engine.platform.db import make_engine
 from engine.platform.migrate import upgrade
 from engine.platform.models import Base
@@ -24,6 +27,33 @@ pytest_plugins = ["tests.smtp_server"]
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+# The service hashes with argon2's default cost (about 0.1 s a hash here, on purpose); the
+# tests sign in thousands of times, so they hash with the same algorithm at its lowest
+# cost. tests/unit/test_users.py checks that the service's own hasher keeps the default.
+SERVICE_HASHER = users._hasher
+users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+_CONNECTED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember_engine(connection: Any) -> None:
+    _CONNECTED.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines() -> Iterator[None]:
+    """Close the pooled connections of every engine a test opened, when it ends.
+
+    An app a test forgets to dispose would otherwise keep its connections until the
+    garbage collector drops them, and psycopg's warning would land on a later test.
+    """
+    before = set(_CONNECTED)
+    yield
+    for engine in set(_CONNECTED) - before:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")

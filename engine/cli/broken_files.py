@@ -1,9 +1,7 @@
-"""Which commands run on broken definition files, and the check every other one makes first.
+"""The commands that work from the files refuse to run while the files are broken.
 
-`flask --app app lint` must report broken files, so the flask command line loads the app
-tolerating them whenever it loads it to look up one of the app's own commands; each of
-those commands but the tolerant ones then refuses to run, printing the problems, as the
-app does when it starts any other way (gunicorn, `flask run`, `flask shell`, a test).
+Every other command, like the site itself, runs on the definitions last published: a
+broken file never stops the worker, retention or a web process (`lint` reports it).
 """
 
 from __future__ import annotations
@@ -11,20 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from flask.cli import AppGroup, FlaskGroup, ScriptInfo
+from flask.cli import AppGroup, ScriptInfo
 
 from engine.platform.services import Services
-
-# `lint` reports broken files; `db` and `users` prepare what is needed to fix them.
-TOLERANT = frozenset({"lint", "db", "users"})
-
-
-def loading_for_a_command() -> bool:
-    """Tell whether the flask command line is loading the app to find one of its commands."""
-    # Flask finds its own commands (run, shell, routes) without the app and loads it inside
-    # them; it loads the app from its top group only to look up or list the app's commands.
-    context = click.get_current_context(silent=True)
-    return context is not None and isinstance(context.command, FlaskGroup)
 
 
 def refuse_if_broken(context: click.Context) -> None:
@@ -41,8 +28,8 @@ class _RefusesBrokenFiles(click.Command):
 
 
 class CheckedCommand(_RefusesBrokenFiles, click.Command):
-    """A command that runs only on valid definition, help and layout files."""
+    """A command that works from the files, so runs only on valid ones."""
 
 
 class CheckedGroup(_RefusesBrokenFiles, AppGroup):
-    """A command group whose commands run only on valid definition, help and layout files."""
+    """A command group that works from the files, so runs only on valid ones."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
-from engine.cli.broken_files import CheckedGroup
 from engine.platform import outbox as store
 from engine.platform.services import services
 from engine.platform.web.outbox_hook import deliver_app_outbox
 
-group = CheckedGroup("outbox", help="Deliver and inspect outgoing email.")
+group = AppGroup("outbox", help="Deliver and inspect outgoing email.")
 
 
 @group.command("deliver")

@@ -8,7 +8,6 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from engine.cli.broken_files import CheckedGroup
 from engine.operations import retention
 from engine.platform.clock import utcnow
 from engine.platform.services import services
@@ -17,7 +16,6 @@ from engine.platform.services import services
 @click.group(
     "retention",
     invoke_without_command=True,
-    cls=CheckedGroup,
     help="List applications past their retention period; purge them with --apply.",
 )
 @click.option("--apply", is_flag=True, help="Purge what is listed (not held).")

@@ -19,7 +19,6 @@ from flask.cli import with_appcontext
 
 from engine.applications.automatic import fire_automatic
 from engine.certificates import batches
-from engine.cli.broken_files import CheckedCommand
 from engine.obligations.periods import renew_periods
 from engine.obligations.reminders import send_reminders
 from engine.platform import clock
@@ -98,7 +97,7 @@ def run_jobs() -> dict[str, str]:
     return results
 
 
-@click.command("worker", cls=CheckedCommand)
+@click.command("worker")
 @click.option("--once", is_flag=True, help="Run every job once and exit.")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between runs.")
 @click.option(

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from engine.applications.cases import today
 from engine.listings.items import format_options, listed_items, page_names
 from engine.platform.definitions import DefinitionRegistry
-from engine.platform.services import services
+from engine.platform.services import listing_pages_dir, services
 from engine.platform.web.request_input import whole_number
 from engine.platform.web.security import public_route
 from engine.runtime.listing_items import ListedItem
@@ -28,6 +28,7 @@ from engine.runtime.listing_search import (
     search,
     upcoming_by_month,
 )
+from engine.spec.errors import DefinitionError
 
 bp = Blueprint("listings", __name__)
 
@@ -129,7 +130,7 @@ def _query() -> tuple[ListingQuery, list[DateProblem]]:
     return query, problems
 
 
-def check_routes(app: Flask, registry: DefinitionRegistry) -> list[str]:
+def check_routes(app: Flask, registry: DefinitionRegistry) -> list[DefinitionError]:
     """Return a problem for each listing page whose address another page already has."""
     if registry.current is None:  # broken definitions: `lint` reports them
         return []
@@ -141,8 +142,10 @@ def check_routes(app: Flask, registry: DefinitionRegistry) -> list[str]:
         except HTTPException as other:  # e.g. a redirect to "/name/": another page's
             endpoint = type(other).__name__
         if endpoint != "listings.page":
-            problems.append(
+            message = (
                 f"the listing page '{name}' cannot have the address /{name}: another page "
                 f"({endpoint}) has it; choose another name under 'listing: page:'"
             )
+            where = listing_pages_dir(app.config) / f"{name}.md"
+            problems.append(DefinitionError(str(where), 1, 1, message))
     return problems

@@ -43,23 +43,24 @@ def add_person(organization_id: int, name: str, email: str) -> tuple[Errors, str
     errors = person_errors(name, email)
     if errors:
         return errors, ""
+
+    def work(session: Session) -> str:
+        organization = _organization(session, organization_id)
+        existing = session.scalar(select(User).where(User.email == users.normalise_email(email)))
+        if existing is not None and orgs.membership(session, existing.id, organization.id):
+            raise orgs.MembershipError(
+                f"{existing.name or existing.email} already works for {organization.name}.",
+                "email",
+            )
+        user, new_account = orgs.invite(session, organization, name=name, email=email)
+        queue_invitation(session, mail_settings(), user, organization, new_account)
+        return (
+            f"{user.name} (username {user.username}) can now work for {organization.name}. "
+            "We emailed them how to sign in."
+        )
+
     try:
-        with services().db.transaction() as session:
-            organization = _organization(session, organization_id)
-            existing = session.scalar(
-                select(User).where(User.email == users.normalise_email(email))
-            )
-            if existing is not None and orgs.membership(session, existing.id, organization.id):
-                raise orgs.MembershipError(
-                    f"{existing.name or existing.email} already works for {organization.name}.",
-                    "email",
-                )
-            user, new_account = orgs.invite(session, organization, name=name, email=email)
-            queue_invitation(session, mail_settings(), user, organization, new_account)
-            notice = (
-                f"{user.name} (username {user.username}) can now work for {organization.name}. "
-                "We emailed them how to sign in."
-            )
+        notice = services().db.transact(work)
     except orgs.MembershipError as error:
         return [(error.field or "email", str(error))], ""
     deliver_after_commit()

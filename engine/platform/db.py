@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
@@ -58,6 +59,22 @@ class Database:
         """Open a session in one transaction: commit on success, roll back on any error."""
         with self.sessions() as session, session.begin():
             yield session
+
+    def transact(self, work: Callable[[Session], T], tries: int = 2) -> T:
+        """Run work in one transaction; when a unique key was taken meanwhile, run it again.
+
+        Two requests that create the same row at once (a double click) both find it
+        missing and both insert; the database refuses the second. Run again, that one
+        finds the row the first committed and answers as if it had come second.
+        """
+        for attempt in range(1, tries + 1):
+            try:
+                with self.transaction() as session:
+                    return work(session)
+            except IntegrityError:
+                if attempt == tries:
+                    raise
+        raise ValueError("tries must be at least 1")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

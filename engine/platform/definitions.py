@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.platform.db import Database
@@ -73,6 +73,28 @@ class DefinitionRegistry:
         loaded = load_definitions(forms, workflows, self.template_dir)
         self.current = loaded
         self._remember(loaded)
+        return loaded
+
+    def load_published(self) -> Definitions:
+        """Put in force the versions published last: how a process starts on broken files.
+
+        With nothing published yet (or nothing loadable), no form or workflow is in force
+        until the files are fixed and published; the process runs all the same.
+        """
+        loaded = Definitions()
+        if self.db is not None:
+            try:
+                with self.db.reading() as session:
+                    rows = self.in_force(session)
+                    self._seen = int(session.scalar(select(func.max(Publication.id))) or 0)
+                if rows:
+                    loaded = load_texts(_published_texts(rows), self.template_dir)
+            except (SQLAlchemyError, DefinitionsInvalid) as error:
+                log.error("the published definitions cannot be loaded either:\n%s", error)
+        self.current = loaded
+        self._remember(loaded)
+        # What is in force came from the table: there is nothing of the files to record.
+        self._published = True
         return loaded
 
     def loaded(self) -> Definitions:
@@ -162,9 +184,8 @@ class DefinitionRegistry:
         in_force |= {("workflow", n): w.version for n, w in self.current.workflows.items()}
         if {(r.kind, r.name): r.version for r in rows} == in_force:
             return False
-        texts = [(r.path or f"{r.kind}s/{r.name}.yaml", r.source) for r in rows]
         try:
-            loaded = load_texts(texts, self.template_dir)
+            loaded = load_texts(_published_texts(rows), self.template_dir)
         except DefinitionsInvalid as error:
             log.warning(
                 "the latest published definitions cannot be loaded; keeping "
@@ -220,23 +241,14 @@ class DefinitionRegistry:
         """Load an older published version from the database (the files have moved on)."""
         if self.db is None:
             raise KeyError((workflow, version))
+        flow = self._stored("workflow", workflow, version)
         with self.db.reading() as session:
-            flow = session.scalar(
-                select(Definition).where(
-                    Definition.kind == "workflow",
-                    Definition.name == workflow,
-                    Definition.version == version,
-                )
-            )
-            if flow is None:
-                raise KeyError((workflow, version))
             form_rows = session.scalars(
                 select(Definition).where(
                     Definition.kind == "form", Definition.version == form_version
                 )
             ).all()
-        texts = [(f"{flow.path or workflow} (version {version})", flow.source)]
-        texts += [(f"{f.path or f.name} (version {f.version})", f.source) for f in form_rows]
+        texts = [_text(flow)] + [_text(f) for f in form_rows]
         # Report forms of obligations are not pinned: the current ones lend their names.
         pinned = {f.name for f in form_rows}
         if self.current is not None:
@@ -259,22 +271,32 @@ class DefinitionRegistry:
         return spec, self._validator(spec)
 
     def _load_stored_form(self, name: str, version: str) -> None:
+        self._remember(load_texts([_text(self._stored("form", name, version))], self.template_dir))
+
+    def _stored(self, kind: str, name: str, version: str) -> Definition:
+        """Return a published version's row; KeyError when there is none."""
         if self.db is None:
             raise KeyError((name, version))
         with self.db.reading() as session:
             row = session.scalar(
                 select(Definition).where(
-                    Definition.kind == "form",
-                    Definition.name == name,
-                    Definition.version == version,
+                    Definition.kind == kind, Definition.name == name, Definition.version == version
                 )
             )
         if row is None:
             raise KeyError((name, version))
-        text = (f"{row.path or name} (version {version})", row.source)
-        loaded = load_texts([text], self.template_dir)
-        self._remember(loaded)
+        return row
 
     def validators_for(self, compiled: Compiled) -> dict[str, FormValidator]:
         """Return the validators of every form a workflow's transitions name."""
         return {compiled.form.name: compiled.validator}
+
+
+def _text(row: Definition) -> tuple[str, str]:
+    """Return a stored version as (where it came from, its text) for the loader."""
+    return f"{row.path or row.name} (version {row.version})", row.source
+
+
+def _published_texts(rows: list[Definition]) -> list[tuple[str, str]]:
+    """Return the versions in force as (file they came from, text) for the loader."""
+    return [(r.path or f"{r.kind}s/{r.name}.yaml", r.source) for r in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -13,40 +14,40 @@ from flask import Flask, current_app
 
 from engine.platform.db import Database
 from engine.platform.definitions import DefinitionRegistry
-from engine.platform.help.listing_pages import ListingPage, load_listing_pages
-from engine.platform.help.topics import HelpLibrary, load_help
+from engine.platform.help.listing_pages import ListingPage, check_listing_pages
+from engine.platform.help.topics import HelpLibrary, check_help, help_files
 from engine.platform.outbox import AttachmentSource
 from engine.runtime.calendar import BusinessCalendar, CalendarFileError, montana
 from engine.spec.build_certificates import LAYOUTS_FOLDER
 from engine.spec.errors import DefinitionsInvalid
 from engine.spec.layout import LayoutSpec, check_layouts
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class StartupProblem:
-    """Files of one kind (definitions, help files ...) that could not be loaded."""
+    """Files of one kind (definitions, help files ...) that could not be loaded at start."""
 
     what: str
     error: DefinitionsInvalid
 
     def refuse(self) -> None:
-        """Print the problems, where a person starting the app reads them, and raise."""
-        print(f"The {self.what} have problems; the app will not start:", file=sys.stderr)
+        """Print the problems, where the person running a command reads them, and raise."""
+        print(f"The {self.what} have problems; fix them first:", file=sys.stderr)
         print(self.error, file=sys.stderr)
         raise self.error
 
 
 class _Start:
-    # Broken files stop the app loudly, unless it tolerates them (`flask lint` reports them).
-    def __init__(self, tolerate: bool) -> None:
-        self.tolerate = tolerate
+    # A broken file never stops a process: it is logged, kept for the admin pages and
+    # `lint`, and the process runs on what was last published (or on what loads).
+    def __init__(self) -> None:
         self.problems: list[StartupProblem] = []
 
     def broken(self, what: str, error: DefinitionsInvalid) -> None:
-        problem = StartupProblem(what, error)
-        if not self.tolerate:
-            problem.refuse()
-        self.problems.append(problem)
+        log.error("the %s have problems; they are not used until fixed:\n%s", what, error)
+        self.problems.append(StartupProblem(what, error))
 
 
 @dataclass
@@ -65,11 +66,19 @@ class Services:
     # Makes the files outgoing email names; plugged in by the composition (engine.wiring),
     # so the platform knows nothing of what the files are (certificates).
     attachments: AttachmentSource | None = None
-    # What was broken at start, when the app was made to tolerate broken files.
+    # What was broken at start: reported, and not used until fixed.
     problems: tuple[StartupProblem, ...] = ()
 
+    def report(self, what: str, error: DefinitionsInvalid) -> None:
+        """Log files found broken after start (a clash of addresses) and keep them listed."""
+        log.error("the %s have problems; they are not used until fixed:\n%s", what, error)
+        self.problems = (*self.problems, StartupProblem(what, error))
+
     def refuse_if_broken(self) -> None:
-        """Stop, saying what is wrong, if any of the app's files had problems at start."""
+        """Stop, saying what is wrong, if any of the app's files had problems at start.
+
+        For the commands that work from the files (publishing, the demo, scenarios).
+        """
         for problem in self.problems:
             problem.refuse()
 
@@ -78,14 +87,9 @@ class Services:
 AttachmentsFactory = Callable[[Services], AttachmentSource]
 
 
-def init_services(
-    app: Flask,
-    attachments: AttachmentsFactory | None = None,
-    *,
-    tolerate_broken_definitions: bool = False,
-) -> None:
-    """Create the services; refuse to start on broken files unless told to tolerate them."""
-    start = _Start(tolerate_broken_definitions)
+def init_services(app: Flask, attachments: AttachmentsFactory | None = None) -> None:
+    """Create the services; broken files are reported, and never stop the process."""
+    start = _Start()
     db = Database(app.config["DATABASE_URL"])
     root = Path(app.config["DEFINITIONS_DIR"])
     registry = DefinitionRegistry(root, Path(app.config["TEMPLATE_DIR"]), db)
@@ -93,6 +97,7 @@ def init_services(
         registry.load_files()
     except DefinitionsInvalid as error:
         start.broken("definitions", error)
+        registry.load_published()
     try:
         calendar = montana()
     except CalendarFileError as error:
@@ -123,11 +128,12 @@ def help_placeholders(config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _help(app: Flask, start: _Start) -> HelpLibrary:
-    try:
-        return load_help(Path(app.config["HELP_DIR"]), help_placeholders(app.config))
-    except DefinitionsInvalid as error:
-        start.broken("help files", error)
-        return HelpLibrary()
+    # The topics that read well are served; the broken ones are reported.
+    folder = Path(app.config["HELP_DIR"])
+    library, errors = check_help(help_files([folder]), help_placeholders(app.config))
+    if errors:
+        start.broken("help files", DefinitionsInvalid(errors))
+    return library
 
 
 def listing_pages_dir(config: Mapping[str, Any]) -> Path:
@@ -136,11 +142,11 @@ def listing_pages_dir(config: Mapping[str, Any]) -> Path:
 
 
 def _listing_pages(app: Flask, start: _Start) -> Mapping[str, ListingPage]:
-    try:
-        return load_listing_pages(listing_pages_dir(app.config), help_placeholders(app.config))
-    except DefinitionsInvalid as error:
-        start.broken("listing pages", error)
-        return MappingProxyType({})
+    folder = listing_pages_dir(app.config)
+    pages, errors = check_listing_pages(folder, help_placeholders(app.config))
+    if errors:
+        start.broken("listing pages", DefinitionsInvalid(errors))
+    return MappingProxyType(dict(pages))
 
 
 def static_dir(app: Flask) -> Path:

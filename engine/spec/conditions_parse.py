@@ -246,12 +246,7 @@ class Parser:
             return None
         unknown = self._extra_keys(raw, path, FIELD_OPS, FIELD_OPS, "field")
         ops = [key for key in raw if key in FIELD_OPS]
-        if len(ops) > 1:
-            self.problem(
-                path,
-                f"compare in only one way per condition, but this one has {_quoted(ops)}; "
-                "combine separate conditions with all: or any:",
-            )
+        if self._several(ops, path):
             return None
         if not ops:
             if not unknown:
@@ -280,6 +275,16 @@ class Parser:
             return self._one_of(ref, value, where)
         operand = self._operand(value, ref.info, where)
         return None if operand is None else Compare(ref, op, operand)
+
+    def _several(self, ops: list[str], path: Path) -> bool:
+        """Report a condition that compares in more than one way; tell whether it does."""
+        if len(ops) > 1:
+            self.problem(
+                path,
+                f"compare in only one way per condition, but this one has {_quoted(ops)}; "
+                "combine separate conditions with all: or any:",
+            )
+        return len(ops) > 1
 
     def _one_of(self, ref: FieldRef, value: Any, where: Path) -> Condition | None:
         """Parse the list of one_of."""
@@ -313,12 +318,7 @@ class Parser:
             start = self._date_expr(ends[0], (*where, 0), head)
             end = self._date_expr(ends[1], (*where, 1), head)
         ops = [key for key in raw if key in COUNT_OPS]
-        if len(ops) > 1:
-            self.problem(
-                path,
-                f"compare in only one way per condition, but this one has {_quoted(ops)}; "
-                "combine separate conditions with all: or any:",
-            )
+        if self._several(ops, path):
             return None
         if not ops:
             if not unknown:

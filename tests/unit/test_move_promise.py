@@ -31,46 +31,7 @@ from engine.runtime.machine import Blocked
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "definitions"
 
-# Overridable guards, reasons, a required comment and a move of the system's.
-EXCEPTIONS = """\
-workflow: exceptions
-title: Exceptions
-form: group_repeat
-initial: draft
-states:
-  draft: {label: Draft, editable: true}
-  submitted: {label: Submitted}
-  posted: {label: Posted, final: true}
-  refused: {label: Refused, final: true}
-transitions:
-  - trigger: submit
-    from: draft
-    to: submitted
-    by: applicant
-    form: group_repeat
-    guard:
-      - when: {days_between: [today, {field: dates.first.date}], at_least: 10}
-        message: Apply at least 10 days before the event.
-        override: [reviewer, admin]
-      - when: {field: dates.first.hours, at_most: 8}
-        message: No day lasts more than 8 hours.
-  - {trigger: post, from: submitted, to: posted, by: reviewer}
-  - trigger: refuse
-    from: submitted
-    to: refused
-    by: reviewer
-    comment: required
-    reasons:
-      sales: Sales-based
-      missing_details: Missing key details
-  - trigger: lapse
-    from: submitted
-    to: refused
-    by: system
-    guard:
-      when: {field: dates.first.date, before: today}
-      message: The event has not happened yet.
-"""
+EXCEPTIONS = ROOT / "tests" / "fixtures" / "exceptions" / "workflows" / "exceptions.yaml"
 
 MONDAY = date(2026, 3, 9)
 ANSWERS: dict[str, dict[str, Any]] = {
@@ -107,7 +68,7 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
         (tmp_path / folder).mkdir()
     shutil.copy(FIXTURES / "forms" / "group_repeat.yaml", tmp_path / "forms")
     shutil.copy(FIXTURES / "workflows" / "guarded.yaml", tmp_path / "workflows")
-    (tmp_path / "workflows" / "exceptions.yaml").write_text(EXCEPTIONS)
+    shutil.copy(EXCEPTIONS, tmp_path / "workflows")
     db = Database(database_url)
     registry = DefinitionRegistry(tmp_path, FIXTURES / "templates", db)
     registry.load_files()

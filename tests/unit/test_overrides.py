@@ -15,42 +15,7 @@ from engine.spec.loader import Definitions, load_texts
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "definitions"
 
-WORKFLOW = """\
-workflow: exceptions
-title: Exceptions
-form: group_repeat
-initial: draft
-states:
-  draft: {label: Draft, editable: true}
-  submitted: {label: Submitted}
-  posted: {label: Posted, final: true}
-  refused: {label: Refused, final: true}
-transitions:
-  - trigger: submit
-    from: draft
-    to: submitted
-    by: applicant
-    form: group_repeat
-    guard:
-      - when: {days_between: [today, {field: dates.first.date}], at_least: 10}
-        message: Apply at least 10 days before the event.
-        override: [reviewer, admin]
-      - when: {field: dates.first.hours, at_most: 8}
-        message: No day lasts more than 8 hours.
-  - trigger: post
-    from: submitted
-    to: posted
-    by: reviewer
-  - trigger: refuse
-    label: Do not post
-    from: submitted
-    to: refused
-    by: reviewer
-    comment: required
-    reasons:
-      sales: Sales-based
-      missing_details: Missing key details
-"""
+WORKFLOW = ROOT / "tests" / "fixtures" / "exceptions" / "workflows" / "exceptions.yaml"
 
 OWNER = Actor(1, frozenset({"applicant"}), is_owner=True)
 REVIEWER = Actor(3, frozenset({"reviewer"}))
@@ -69,7 +34,7 @@ LATE_AND_LONG = {
 def definitions() -> Definitions:
     form = (FIXTURES / "forms" / "group_repeat.yaml").read_text()
     return load_texts(
-        [("forms/group_repeat.yaml", form), ("workflows/exceptions.yaml", WORKFLOW)],
+        [("forms/group_repeat.yaml", form), ("workflows/exceptions.yaml", WORKFLOW.read_text())],
         FIXTURES / "templates",
     )
 

@@ -203,3 +203,19 @@ def test_overlong_password_is_refused_without_hashing_it(db: Database) -> None:
     make(db)
     with pytest.raises(users.BadCredentials):
         sign_in(db, "pat@example.org", "x" * (users.MAX_PASSWORD_LENGTH + 1))
+
+
+def test_the_service_hashes_at_argon2s_default_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import SERVICE_HASHER
+
+    default = PasswordHasher()
+    assert (SERVICE_HASHER.time_cost, SERVICE_HASHER.memory_cost, SERVICE_HASHER.parallelism) == (
+        default.time_cost,
+        default.memory_cost,
+        default.parallelism,
+    )
+    monkeypatch.setattr(users, "_hasher", SERVICE_HASHER)
+    hashed = users.hash_password(PASSWORD)
+    assert f"m={default.memory_cost},t={default.time_cost}" in hashed
+    assert users.verify_password(hashed, PASSWORD)
+    assert not users.needs_rehash(hashed)

@@ -13,7 +13,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.spec.errors import DefinitionsInvalid
 from tests.conftest import ROOT, make_test_app
 from tests.web.helpers import make_provider, make_user, sign_in
 
@@ -100,17 +99,20 @@ def _broken_help(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_broken_help_file_stops_the_app_and_says_where(
-    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+def test_a_broken_help_file_is_reported_and_the_others_are_served(
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     folder = _broken_help(tmp_path)
-    with pytest.raises(DefinitionsInvalid) as raised:
-        make_test_app(database_url, tmp_path, HELP_DIR=str(folder))
-    problem = raised.value.errors[0]
-    assert (problem.file, problem.line, problem.column) == (str(folder / "broken.md"), 3, 8)
-    printed = capsys.readouterr().err
-    assert "The help files have problems; the app will not start:" in printed
-    assert f"{folder / 'broken.md'}:3:8: 'order' must be a whole number" in printed
+    app = make_test_app(database_url, tmp_path, HELP_DIR=str(folder))
+    (problem,) = app.extensions["formflow"].problems
+    assert problem.what == "help files"
+    (error,) = problem.error.errors
+    assert (error.file, error.line, error.column) == (str(folder / "broken.md"), 3, 8)
+    assert f"{folder / 'broken.md'}:3:8: 'order' must be a whole number" in caplog.text
+    client = app.test_client()
+    assert client.get("/help/fine").status_code == 200
+    assert client.get("/help/broken").status_code == 404
+    app.extensions["formflow"].db.dispose()
 
 
 def _lint(tmp_path: Path, *args: str, help_dir: Path | None = None) -> subprocess.CompletedProcess:

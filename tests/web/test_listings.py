@@ -8,7 +8,6 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -195,7 +194,7 @@ def test_the_pages_list_many_events_page_by_page(database_url: str, tmp_path: Pa
     app.extensions["formflow"].db.dispose()
 
 
-def test_a_listing_page_named_like_another_page_stops_the_app(
+def test_a_listing_page_named_like_another_page_is_reported_and_hides_nothing(
     database_url: str, tmp_path: Path
 ) -> None:
     root = Path(__file__).resolve().parents[2]
@@ -207,12 +206,17 @@ def test_a_listing_page_named_like_another_page_stops_the_app(
         root / "templates" / "listings" / "portal.md",
         tmp_path / "templates" / "listings" / "providers.md",
     )
-    with pytest.raises(
-        ValueError, match="the listing page 'providers' cannot have the address /providers"
-    ):
-        make_test_app(
-            database_url,
-            tmp_path,
-            DEFINITIONS_DIR=str(tmp_path),
-            TEMPLATE_DIR=str(tmp_path / "templates"),
-        )
+    app = make_test_app(
+        database_url,
+        tmp_path,
+        DEFINITIONS_DIR=str(tmp_path),
+        TEMPLATE_DIR=str(tmp_path / "templates"),
+    )
+    (problem,) = app.extensions["formflow"].problems
+    assert problem.what == "listing pages"
+    (error,) = problem.error.errors
+    assert error.file.endswith("listings/providers.md")
+    assert "the listing page 'providers' cannot have the address /providers" in error.message
+    # The directory keeps its address.
+    assert "Provider directory" in app.test_client().get("/providers").get_data(as_text=True)
+    app.extensions["formflow"].db.dispose()

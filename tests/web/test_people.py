@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from flask import Flask
@@ -152,6 +153,34 @@ def test_adding_someone_with_an_account_tells_them_to_sign_in(
     assert "Sign in as usual" in message.body
     assert "set-password" not in message.body
     assert role(mail_app, a, USER_B) == orgs.MEMBER
+
+
+def test_a_double_click_on_add_adds_the_person_once_and_gives_no_error(app: Flask) -> None:
+    a, _ = providers(app)
+    clients = [client_of(app, MANAGER_A), client_of(app, MANAGER_A)]
+    tokens = [token(client) for client in clients]
+    for round_ in range(5):
+        email = f"new{round_}@a.example.org"
+        barrier = threading.Barrier(2)
+        statuses: list[int] = []
+
+        def add(index: int, email: str, barrier: threading.Barrier, got: list[int]) -> None:
+            data = {"csrf_token": tokens[index], "name": "New Person", "email": email}
+            barrier.wait()
+            got.append(clients[index].post("/organization/people", data=data).status_code)
+
+        threads = [
+            threading.Thread(target=add, args=(i, email, barrier, statuses)) for i in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        # One adds; the other adds too or is told the person already works there.
+        assert sorted(statuses) in ([302, 302], [200, 302]), (round_, statuses)
+        assert role(app, a, email) == orgs.MEMBER
+        with app.extensions["formflow"].db.reading() as session:
+            assert len(session.scalars(select(User).where(User.email == email)).all()) == 1
 
 
 def test_adding_shows_errors_by_the_fields_and_keeps_what_was_typed(app: Flask) -> None:

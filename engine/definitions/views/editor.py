@@ -37,7 +37,7 @@ from engine.runtime.upgrade import NO_UPGRADE
 from engine.runtime.validation import FormValidator
 from engine.spec.change_impact import Change, form_changes, workflow_changes
 from engine.spec.errors import DefinitionError, DefinitionsInvalid
-from engine.spec.loader import Definitions, lint_deep, load_definitions
+from engine.spec.loader import Definitions, lint, lint_deep, load_definitions
 from engine.spec.yaml_source import read_source
 
 bp = Blueprint("editor", __name__, url_prefix="/admin/definitions")
@@ -56,13 +56,39 @@ class Problem:
 @bp.get("")
 @role_required("admin")
 def index() -> str:
-    """List every form and workflow in force, each linking to its editor."""
-    current = services().registry.loaded()
+    """List every form and workflow in force, and what is wrong with the files on disk."""
+    svc = services()
+    current = svc.registry.loaded()
+    files = [svc.registry.root / folder for folder in KINDS.values()]
     return render_template(
         "admin/definitions.html",
         forms=sorted(current.forms.values(), key=lambda f: f.name),
         workflows=sorted(current.workflows.values(), key=lambda w: w.name),
+        # Checked afresh: a file fixed since the process started is no longer listed.
+        file_problems=[_located(e, current) for e in lint(files, svc.registry.template_dir)],
+        other_problems=[p for p in svc.problems if p.what != "definitions"],
     )
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A problem of a file on disk, with the editor of its definition when it is in force."""
+
+    where: str
+    message: str
+    editor: str
+
+
+def _located(error: DefinitionError, current: Definitions) -> FileProblem:
+    path = Path(error.file)
+    editor = ""
+    for kind, folder in KINDS.items():
+        specs = current.forms if kind == "form" else current.workflows
+        for spec in specs.values():
+            written = Path(spec.where.file) if spec.where else None
+            if path.parent.name == folder and written is not None and written.name == path.name:
+                editor = url_for("editor.edit", kind=kind, name=spec.name)
+    return FileProblem(f"{path.parent.name}/{path.name}:{error.line}", error.message, editor)
 
 
 @bp.route("/<kind>/<name>", methods=["GET", "POST"])

@@ -7,6 +7,9 @@ an organization active or inactive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -92,52 +95,55 @@ def set_status(organization_id: int) -> Page:
 @role_required(*STAFF)
 def remove(organization_id: int, user_id: int) -> Page:
     """Ask to confirm; on POST take the person off the organization."""
-    organization = _organization(organization_id)
-    target = membership_or_404(organization_id, user_id)
-    back = url_for("providers_admin.provider", organization_id=organization_id)
-    error = ""
-    if request.method == "POST":
-        error = remove_person(organization_id, user_id)
-        if not error:
-            flash(f"{target.user.name} no longer works for {organization.name}.", "success")
-            return redirect(back)
-    page = render_template(
+    return _confirmed(
+        organization_id,
+        user_id,
+        remove_person,
         "organization/confirm_remove.html",
-        organization=organization,
-        target=target,
-        action=url_for("providers_admin.remove", organization_id=organization_id, user_id=user_id),
-        back=back,
-        error=error,
+        "{person} no longer works for {organization}.",
     )
-    return (page, 400) if error else page
 
 
 @bp.route("/<int:organization_id>/people/<int:user_id>/hand-over", methods=["GET", "POST"])
 @role_required(*STAFF)
 def hand_over_role(organization_id: int, user_id: int) -> Page:
     """Ask to confirm; on POST make the person the organization's account manager."""
+    return _confirmed(
+        organization_id,
+        user_id,
+        hand_over,
+        "organization/confirm_hand_over.html",
+        "{person} is now the account manager of {organization}.",
+        by_staff=True,
+    )
+
+
+def _confirmed(
+    organization_id: int,
+    user_id: int,
+    change: Callable[[int, int], str],
+    template: str,
+    done: str,
+    **extra: Any,
+) -> Page:
+    """Show a change to one person's place to confirm; on POST make it, or say why not."""
     organization = _organization(organization_id)
     target = membership_or_404(organization_id, user_id)
     back = url_for("providers_admin.provider", organization_id=organization_id)
     error = ""
     if request.method == "POST":
-        error = hand_over(organization_id, user_id)
+        error = change(organization_id, user_id)
         if not error:
-            flash(
-                f"{target.user.name} is now the account manager of {organization.name}.",
-                "success",
-            )
+            flash(done.format(person=target.user.name, organization=organization.name), "success")
             return redirect(back)
     page = render_template(
-        "organization/confirm_hand_over.html",
+        template,
         organization=organization,
         target=target,
-        action=url_for(
-            "providers_admin.hand_over_role", organization_id=organization_id, user_id=user_id
-        ),
+        action=url_for(str(request.endpoint), organization_id=organization_id, user_id=user_id),
         back=back,
         error=error,
-        by_staff=True,
+        **extra,
     )
     return (page, 400) if error else page
 
