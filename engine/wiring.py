@@ -7,6 +7,7 @@ from flask import Flask
 from engine.applications.moves import Conflict, NotEditable
 from engine.certificates.files import CertificateFiles
 from engine.organizations.memberships import MembershipError
+from engine.platform.mail import MissingTemplate
 from engine.platform.services import Services, init_services
 from engine.platform.web.errors import ErrorPage, init_errors
 from engine.spec.errors import DefinitionsInvalid
@@ -22,6 +23,8 @@ ERROR_PAGES = {
     ),
     # A decision whose action could not give the organization its access.
     MembershipError: ErrorPage(409, "This could not be done"),
+    # An email template removed on disk while a version in use names it (lint reports it).
+    MissingTemplate: ErrorPage(409, "This could not be done"),
 }
 
 

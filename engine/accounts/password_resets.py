@@ -8,24 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.platform.models import OutboxMessage
+from engine.platform.outbox import emails_since
 
 TEMPLATE = "password_reset"
 
 
 def resets_since(session: Session, email: str, since: datetime) -> int:
     """Return how many reset emails were queued for this address since `since`."""
-    count = session.scalar(
-        select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.template == TEMPLATE,
-            OutboxMessage.to_addr == email,
-            OutboxMessage.created_at > since,
-        )
-    )
-    return int(count or 0)
+    return emails_since(session, (TEMPLATE,), email, since)
 
 
 def may_send_reset(session: Session, email: str, now: datetime, per_hour: int) -> bool:

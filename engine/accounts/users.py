@@ -174,11 +174,19 @@ def create_user(
         raise UnknownRole(f"Unknown role {unknown[0]!r}; choose from {', '.join(ROLES)}.")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise UserExists(f"An account with the email address {email} already exists.")
+    return add_user(session, email, hash_password(password), role_list, name)
+
+
+def add_user(
+    session: Session, email: str, password_hash: str, roles: Iterable[str], name: str
+) -> User:
+    """Add a user whose password is hashed already (the caller commits); raise UserExists."""
+    email = normalise_email(email)
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=hash_password(password),
-        roles=",".join(role_list),
+        password_hash=password_hash,
+        roles=",".join(roles),
         active=True,
     )
     session.add(user)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.cli.broken_files import CheckedGroup
+from engine.cli.lint import pinned_problems
 from engine.definitions import upgrades
 from engine.platform import clock
 from engine.platform.definitions import Compiled
@@ -30,6 +31,16 @@ def publish_command() -> None:
     """Store every changed form and workflow file as a new version."""
     svc = services()
     svc.registry.load_files()  # the files as they are now, not as this process started
+    taken = pinned_problems()
+    if taken:
+        for problem in taken:
+            click.echo(str(problem))
+        click.echo(
+            "Nothing was published: put back the files named above; applications under "
+            "way still use the versions that name them.",
+            err=True,
+        )
+        raise SystemExit(1)
     with svc.db.transaction() as session:
         rows = svc.registry.publish(session, by="cli")
         for row in rows:

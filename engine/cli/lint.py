@@ -6,11 +6,18 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from engine.platform.help.listing_pages import check_listing_pages
 from engine.platform.help.topics import SUFFIX, check_help, help_files
-from engine.platform.services import help_placeholders, layouts_dir, listing_pages_dir, static_dir
-from engine.spec.errors import DefinitionError
+from engine.platform.services import (
+    help_placeholders,
+    layouts_dir,
+    listing_pages_dir,
+    services,
+    static_dir,
+)
+from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.layout import check_layouts
 from engine.spec.loader import lint_deep
 
@@ -32,6 +39,8 @@ def lint_command(paths: tuple[Path, ...]) -> None:
         # ... and so are the certificate layouts.
         _, layout_problems = check_layouts(layouts_dir(config), static_dir(current_app))
         page_problems += layout_problems
+        # ... and what the files take away from versions applications are pinned to.
+        page_problems += pinned_problems()
     problems = sorted(problems + help_problems + page_problems)
     for problem in problems:
         click.echo(str(problem))
@@ -40,6 +49,20 @@ def lint_command(paths: tuple[Path, ...]) -> None:
         click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
         raise SystemExit(1)
     click.echo("All definitions are valid.")
+
+
+def pinned_problems() -> list[DefinitionError]:
+    """Return what the files on disk take away from versions applications still use."""
+    svc = services()
+    try:
+        on_disk = {name: w.version for name, w in svc.registry.load_files().workflows.items()}
+    except DefinitionsInvalid:
+        on_disk = {}  # the files' own problems are reported with them
+    try:
+        with svc.db.reading() as session:
+            return svc.registry.pinned_problems(session, on_disk)
+    except SQLAlchemyError:
+        return []  # no database yet, so no application is pinned to anything
 
 
 def register(app: Flask) -> None:

@@ -12,7 +12,8 @@ another process, is used by new applications everywhere without a restart.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -20,10 +21,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.platform.db import Database
-from engine.platform.models import Definition, Publication
+from engine.platform.models import Application, Definition, Publication
 from engine.runtime.machine import WorkflowMachine
 from engine.runtime.validation import FormValidator
-from engine.spec.errors import DefinitionsInvalid
+from engine.spec.errors import DefinitionError, DefinitionsInvalid
 from engine.spec.loader import Definitions, load_definitions, load_texts
 from engine.spec.model import FormSpec, WorkflowSpec
 
@@ -75,6 +76,60 @@ class DefinitionRegistry:
         self._remember(loaded)
         return loaded
 
+    def pinned_problems(
+        self, session: Session, on_disk: Mapping[str, str]
+    ) -> list[DefinitionError]:
+        """Return what the files on disk take away from versions applications are pinned to.
+
+        Each version an application under way keeps must still find the email templates,
+        listing pages and layouts it names. Versions the files themselves hold (`on_disk`,
+        workflow name to version) are left out: checking the files reports those.
+        """
+        # One pass over the applications under way (a command's cost, not a request's).
+        pinned = session.execute(
+            select(
+                Application.workflow,
+                Application.workflow_version,
+                Application.form_version,
+                func.count(),
+            )
+            .where(Application.final_at.is_(None))
+            .group_by(Application.workflow, Application.workflow_version, Application.form_version)
+        ).all()
+        problems: list[DefinitionError] = []
+        seen: set[tuple[str, str]] = set()
+        totals: dict[tuple[str, str], int] = {}
+        for workflow, version, _, count in pinned:
+            totals[(workflow, version)] = totals.get((workflow, version), 0) + count
+        for workflow, version, form_version, _ in pinned:
+            if on_disk.get(workflow) == version or (workflow, version) in seen:
+                continue
+            seen.add((workflow, version))
+            flow = session.scalar(
+                select(Definition).where(
+                    Definition.kind == "workflow",
+                    Definition.name == workflow,
+                    Definition.version == version,
+                )
+            )
+            forms = session.scalars(
+                select(Definition).where(
+                    Definition.kind == "form", Definition.version == form_version
+                )
+            ).all()
+            if flow is None:
+                continue
+            try:
+                load_texts([_text(flow)] + [_text(f) for f in forms], self.template_dir)
+            except DefinitionsInvalid as error:
+                count = totals[(workflow, version)]
+                kept = f"{count} application{'s' if count != 1 else ''} under way"
+                problems += [
+                    replace(e, message=f"{e.message} ({kept} still use this version)")
+                    for e in error.errors
+                ]
+        return problems
+
     def load_published(self) -> Definitions:
         """Put in force the versions published last: how a process starts on broken files.
 
@@ -88,7 +143,7 @@ class DefinitionRegistry:
                     rows = self.in_force(session)
                     self._seen = int(session.scalar(select(func.max(Publication.id))) or 0)
                 if rows:
-                    loaded = load_texts(_published_texts(rows), self.template_dir)
+                    loaded = load_texts(_published_texts(rows), None)
             except (SQLAlchemyError, DefinitionsInvalid) as error:
                 log.error("the published definitions cannot be loaded either:\n%s", error)
         self.current = loaded
@@ -185,7 +240,7 @@ class DefinitionRegistry:
         if {(r.kind, r.name): r.version for r in rows} == in_force:
             return False
         try:
-            loaded = load_texts(_published_texts(rows), self.template_dir)
+            loaded = load_texts(_published_texts(rows), None)
         except DefinitionsInvalid as error:
             log.warning(
                 "the latest published definitions cannot be loaded; keeping "
@@ -257,7 +312,7 @@ class DefinitionRegistry:
                 for f in self.current.forms.values()
                 if f.name not in pinned
             ]
-        loaded = load_texts(texts, self.template_dir)
+        loaded = load_texts(texts, None)
         self._remember(loaded)
 
     def form(self, name: str, version: str | None = None) -> tuple[FormSpec, FormValidator]:
@@ -271,7 +326,7 @@ class DefinitionRegistry:
         return spec, self._validator(spec)
 
     def _load_stored_form(self, name: str, version: str) -> None:
-        self._remember(load_texts([_text(self._stored("form", name, version))], self.template_dir))
+        self._remember(load_texts([_text(self._stored("form", name, version))], None))
 
     def _stored(self, kind: str, name: str, version: str) -> Definition:
         """Return a published version's row; KeyError when there is none."""

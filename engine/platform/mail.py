@@ -6,16 +6,30 @@ MailSettings; the app makes it from its config in one place, `mail_settings()`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from jinja2 import Environment
+from jinja2 import Environment, TemplateNotFound
 
 from engine.platform.email_text import render_email
 from engine.platform.models import OutboxMessage
 from engine.platform.outbox import EMAIL
+
+log = logging.getLogger(__name__)
+
+
+class MissingTemplate(LookupError):
+    """An email template a published version names is no longer on disk."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        super().__init__(
+            f"An email this step sends cannot be written: its template (emails/{template}.txt) "
+            "is missing. Nothing was changed. Tell an administrator, who can put it back."
+        )
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,12 @@ class MailSettings:
     def render(self, template: str, **context: Any) -> tuple[str, str]:
         """Render emails/<template>.txt with the site's name and contact; return (subject, body)."""
         words = {"site_name": self.site_name, "staff_contact": self.staff_contact}
-        return render_email(self.emails, template, **(words | context))
+        try:
+            return render_email(self.emails, template, **(words | context))
+        except TemplateNotFound as missing:
+            # Removed on disk after the version naming it was published: lint reports it.
+            log.error("the email template emails/%s.txt is missing", template)
+            raise MissingTemplate(template) from missing
 
     def email(
         self,

@@ -88,6 +88,40 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class SignUp(Base):
+    """A sign-up waiting for its email address to be confirmed; the account comes after.
+
+    The emailed link carries the token; only its SHA-256 is kept, so the table alone
+    opens nothing.
+    """
+
+    __tablename__ = "sign_ups"
+    __table_args__ = (Index("ix_sign_ups_email_created_at", "email", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ParkedForm(Base):
+    """What a person posted just after their session ended for idleness, kept for them.
+
+    One per account (the latest): after signing in again they are offered to send it.
+    """
+
+    __tablename__ = "parked_forms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    path: Mapped[str] = mapped_column(String(2000))
+    # The posted fields as [name, value] pairs, in order (a name may repeat).
+    fields: Mapped[list[list[str]]] = mapped_column(JsonData)
+    parked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Organization(Base):
     """An organization with an account: for the agency, an approved provider."""
 
@@ -255,7 +289,11 @@ class OutboxMessage(Base):
     """A message (an email) written in the same transaction as the change that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_status_id", "status", "id"),
+        # How many emails of a kind an address got lately (reset and sign-up limits).
+        Index("ix_outbox_to_addr_created_at", "to_addr", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # What is delivered and by which sender (engine.platform.outbox.EMAIL, ...).

@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.platform.clock import utcnow
@@ -165,6 +165,18 @@ def send_again(session: Session, message_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return isinstance(result, CursorResult) and result.rowcount == 1
+
+
+def emails_since(session: Session, templates: Sequence[str], to: str, since: datetime) -> int:
+    """Return how many emails of these templates were written to this address since then."""
+    count = session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.to_addr == to,
+            OutboxMessage.created_at > since,
+            OutboxMessage.template.in_(templates),
+        )
+    )
+    return int(count or 0)
 
 
 def recent(session: Session, limit: int = 200) -> list[OutboxMessage]:

@@ -141,6 +141,7 @@ SETTINGS: tuple[Setting, ...] = (
         0,
     ),
     Setting("PASSWORD_RESET_MAX_PER_HOUR", "Password-reset emails one account may get.", 3),
+    Setting("SIGN_UP_EMAILS_PER_HOUR", "Sign-up emails one address may get in an hour.", 3),
     Setting("EDUCATOR_CODES_PER_HOUR", "Sign-in codes one educator's address may get.", 3),
     Setting("EDUCATOR_CODES_PER_IP_HOUR", "Sign-in codes one network address may ask for.", 20),
     # Pages.

@@ -26,7 +26,7 @@ def build_certificates(
     listing: ListingSpec | None,
     states: Mapping[str, StateSpec],
     organization: str | None,
-    template_dir: Path,
+    template_dir: Path | None,
     report: Report,
 ) -> CertificatesSpec | None:
     """Return the certificates spec (None without one); report every problem."""
@@ -44,8 +44,8 @@ def build_certificates(
             report(
                 (*_PATH, "states", i), f"there is no state '{state}'{did_you_mean(state, states)}"
             )
-    path = layout_file(template_dir, raw["layout"])
-    if not path.is_file():
+    path = layout_file(template_dir, raw["layout"]) if template_dir is not None else None
+    if path is not None and not path.is_file():
         known = sorted(p.stem for p in path.parent.glob("*.yaml"))
         report(
             (*_PATH, "layout"),

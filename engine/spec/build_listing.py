@@ -40,13 +40,14 @@ def build_listing(
     form: FormSpec | None,
     states: Mapping[str, StateSpec],
     organization: str | None,
-    template_dir: Path,
+    template_dir: Path | None,
     report: Report,
 ) -> ListingSpec | None:
     """Return the listing (None without one, or when its form is missing); report problems."""
     if raw is None:
         return None
-    _check_page(raw["page"], template_dir, report)
+    if template_dir is not None:
+        _check_page(raw["page"], template_dir, report)
     for i, state in enumerate(raw["states"]):
         if state not in states:
             report(

@@ -48,12 +48,14 @@ class WorkflowBuild:
 
 
 def build_workflow(
-    source: Source, forms: Mapping[str, FormSpec | None], template_dir: Path
+    source: Source, forms: Mapping[str, FormSpec | None], template_dir: Path | None
 ) -> WorkflowBuild:
     """Build a WorkflowSpec from a workflow file that passed the meta-schema.
 
     `forms` maps each known form name to its spec, or to None when that form exists but
     could not be built (its own problems are reported with it, not repeated here).
+    `template_dir` None builds a stored version without looking for the files it names
+    (templates, pages, layouts): they were there when it was published.
     """
     return _WorkflowBuilder(source, forms, template_dir).build()
 
@@ -62,7 +64,7 @@ class _WorkflowBuilder:
     """States first (transitions name them), then transitions, then the whole flow."""
 
     def __init__(
-        self, source: Source, forms: Mapping[str, FormSpec | None], template_dir: Path
+        self, source: Source, forms: Mapping[str, FormSpec | None], template_dir: Path | None
     ) -> None:
         self.source = source
         self.data: Mapping[str, Any] = source.data
@@ -304,6 +306,8 @@ class _WorkflowBuilder:
 
     def check_template(self, name: str, path: JsonPath) -> None:
         """Report an email template that does not exist."""
+        if self.template_dir is None:
+            return
         folder = self.template_dir / "emails"
         if (folder / f"{name}.txt").is_file():
             return

@@ -74,8 +74,13 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def load_texts(texts: Iterable[tuple[str, str]], template_dir: Path) -> Definitions:
-    """Load definitions from (file name, text) pairs, e.g. versions kept in the database."""
+def load_texts(texts: Iterable[tuple[str, str]], template_dir: Path | None) -> Definitions:
+    """Load definitions from (file name, text) pairs, e.g. versions kept in the database.
+
+    With template_dir None, the files they name (email templates, listing pages,
+    certificate layouts) are not looked for: a version published long ago still loads
+    when one was renamed since, and `lint` reports that (pinned_problems).
+    """
     # A stored version is loaded alone: the workflows it links to are judged at publishing.
     definitions, errors = _check(list(texts), template_dir, across_workflows=False)
     if errors:
@@ -84,7 +89,10 @@ def load_texts(texts: Iterable[tuple[str, str]], template_dir: Path) -> Definiti
 
 
 def _check(
-    paths: list[Path] | list[tuple[str, str]], template_dir: Path, *, across_workflows: bool = True
+    paths: list[Path] | list[tuple[str, str]],
+    template_dir: Path | None,
+    *,
+    across_workflows: bool = True,
 ) -> tuple[Definitions, list[DefinitionError]]:
     errors: list[DefinitionError] = []
     shaped = _shaped_sources(paths, errors)

@@ -73,13 +73,14 @@ def token(client: FlaskClient, url: str = "/auth/login") -> str:
     return match.group(1)
 
 
-def sign_in(client: FlaskClient, email: str) -> None:
-    """Sign a client in (fresh session)."""
+def sign_in(client: FlaskClient, email: str) -> Any:
+    """Sign a client in (fresh session); return the sign-in's redirect."""
     client.post("/auth/logout", data={"csrf_token": token(client)})
     response = client.post(
         "/auth/login", data={"csrf_token": token(client), "email": email, "password": PASSWORD}
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
 
 
 def post(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:

@@ -69,6 +69,9 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/educator/code", (302, 302, 302, 302, 302, 302, 302, 302)),
     ("/educator/certificates", (302, 302, 302, 302, 302, 302, 302, 302)),
     ("/auth/set-password/not-a-token", (400, 400, 400, 400, 400, 400, 400, 400)),
+    ("/auth/signup/confirm/not-a-token", (400, 400, 400, 400, 400, 400, 400, 400)),
+    # What was sent as a session ended: only for its signed-in owner (none here: home).
+    ("/auth/resume", (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
     ("/account", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("/account/password", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("/applications", (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
@@ -166,6 +169,7 @@ GET_MATRIX: list[tuple[str, tuple[int, ...]]] = [
 
 POST_ROUTES = [
     "/auth/logout",
+    "/auth/resume",
     "/admin/definitions/workflow/single_event",
     "/admin/definitions/workflow/single_event/preview",
     "/educator",
@@ -173,6 +177,7 @@ POST_ROUTES = [
     "/educator/sign-out",
     "/auth/forgot-password",
     "/auth/set-password/not-a-token",
+    "/auth/signup/confirm/not-a-token",
     "/account/password",
     "/organization/switch",
     "/organization/people",
@@ -364,10 +369,12 @@ POST_MATRIX: list[tuple[str, tuple[int, ...]]] = [
     ("/auth/signup", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/auth/forgot-password", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/auth/set-password/not-a-token", (OK, OK, OK, OK, OK, OK, OK, OK)),
+    ("/auth/signup/confirm/not-a-token", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/educator", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/educator/code", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/educator/sign-out", (OK, OK, OK, OK, OK, OK, OK, OK)),
     ("/account/password", (LOGIN, OK, OK, OK, OK, OK, OK, OK)),
+    ("/auth/resume", (LOGIN, OK, OK, OK, OK, OK, OK, OK)),
     ("/organization/switch", (LOGIN, OK, OK, OK, OK, OK, OK, OK)),
     ("/organization/people", (LOGIN, 404, 404, 404, 404, OK, 403, 403)),
     ("/admin/providers/{org_a}", (LOGIN, 403, 403, OK, OK, 403, 403, 403)),

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from engine.accounts import users
+from engine.accounts import sign_ups, users
 from engine.accounts.password_rules import password_errors
 from engine.accounts.sign_in_limits import known_device, remember_device, throttle_of
 from engine.platform.clock import utcnow
+from engine.platform.mail import mail_settings
+from engine.platform.roles import ROLES
 from engine.platform.services import services
-from engine.platform.web.security import CurrentUser, is_safe_next, public_route, start_session
+from engine.platform.web.outbox_hook import deliver_after_response
+from engine.platform.web.parked_forms import parked_for, unpark
+from engine.platform.web.security import (
+    CurrentUser,
+    is_safe_next,
+    public_route,
+    role_required,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -34,18 +54,22 @@ def signup() -> Page:
     confirm = request.form.get("confirm_password", "")
     errors = _signup_errors(form["name"], form["email"], password, confirm)
     if not errors:
-        try:
-            with services().db.transaction() as db_session:
-                user = users.create_user(
-                    db_session, form["email"], password, ("applicant",), form["name"]
-                )
-        except users.UserExists:
-            errors = [
-                ("email", "An account with this email address already exists. Sign in instead.")
-            ]
-        else:
-            sign_in(CurrentUser.of(user))
-            return redirect(url_for(HOME_ENDPOINT))
+        per_hour = int(current_app.config["SIGN_UP_EMAILS_PER_HOUR"])
+        with services().db.transaction() as db_session:
+            queued = sign_ups.start_sign_up(
+                db_session,
+                mail_settings(),
+                form["name"],
+                form["email"],
+                password,
+                utcnow(),
+                per_hour,
+            )
+        if queued:
+            # Sent after the reply, so a known address is not told apart by the time taken.
+            deliver_after_response()
+        email = users.normalise_email(form["email"])
+        return render_template("auth/signup_sent.html", email=email)
     return render_template("auth/signup.html", form=form, errors=errors)
 
 
@@ -95,10 +119,63 @@ def login() -> Page:
         )
         return page, status
     sign_in(signed_in)
-    response = redirect(next_url or url_for(HOME_ENDPOINT))
+    # What they sent as the session ended comes first (parked_forms).
+    parked = parked_for(int(signed_in.id))
+    response = redirect(url_for("auth.resume") if parked else next_url or url_for(HOME_ENDPOINT))
     secure = bool(config.get("SESSION_COOKIE_SECURE"))
     remember_device(response, int(signed_in.id), config["SECRET_KEY"], secure)
     return response
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+@public_route
+def confirm_sign_up(token: str) -> Response:
+    """Show the button that creates the account of an emailed link; create it on POST.
+
+    GET changes nothing: mail scanners open links before people do.
+    """
+    created: CurrentUser | None = None
+    with services().db.transaction() as db_session:
+        pending = sign_ups.pending_sign_up(db_session, token, utcnow())
+        if pending is None:
+            return _private(render_template("auth/signup_link_problem.html"), 400)
+        if request.method == "GET":
+            page = render_template("auth/signup_confirm.html", email=pending.email)
+            return _private(page, 200)
+        user = sign_ups.finish_sign_up(db_session, pending)
+        if user is not None:
+            created = CurrentUser.of(user)
+    if created is None:
+        flash("There is an account with this email address already: sign in.", "info")
+        return redirect(url_for("auth.login"))
+    sign_in(created)
+    flash("Your email address is confirmed and your account is ready.", "success")
+    return redirect(url_for(HOME_ENDPOINT))
+
+
+def _private(page: str, status: int) -> Response:
+    # The address carries a secret: keep the page out of every cache.
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+@role_required(*ROLES)
+def resume() -> Page:
+    """Show what was sent as the session ended; send it on (POST, 307) or leave it."""
+    user_id = int(current_user.id)
+    parked = parked_for(user_id)
+    if parked is None:
+        return redirect(url_for(HOME_ENDPOINT))
+    if request.method == "GET":
+        return render_template("auth/resume.html", parked=parked)
+    unpark(user_id)
+    if request.form.get("resume") == "send":
+        # 307 keeps the method and body: the browser sends the same fields, with this
+        # session's token, to where they were going.
+        return redirect(parked.path, code=307)
+    return redirect(parked.path, code=303)
 
 
 @bp.route("/logout", methods=["POST"])

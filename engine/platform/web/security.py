@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from engine.platform.models import User
 from engine.platform.roles import STAFF_ROLES
 from engine.platform.services import services
+from engine.platform.web.parked_forms import park_post
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +46,10 @@ SEEN = "seen"
 IDLE_MESSAGE = (
     "You were signed out because the service was not used for a while. Sign in again: "
     "everything you saved or continued past is kept."
+)
+PARKED_MESSAGE = (
+    "You were signed out because the service was not used for a while, so what you just "
+    "sent was not saved yet. Sign in again to send it: it is kept for you."
 )
 
 
@@ -126,7 +131,7 @@ def load_user(user_id: str) -> CurrentUser | None:
         return None  # signed out elsewhere, or the password changed since
     if _idle_too_long(signed_in):
         session.pop("_user_id", None)
-        flash(IDLE_MESSAGE, "info")
+        flash(PARKED_MESSAGE if park_post(signed_in.id) else IDLE_MESSAGE, "info")
         return None
     return signed_in
 
