@@ -105,22 +105,14 @@ class DefinitionRegistry:
             if on_disk.get(workflow) == version or (workflow, version) in seen:
                 continue
             seen.add((workflow, version))
-            flow = session.scalar(
-                select(Definition).where(
-                    Definition.kind == "workflow",
-                    Definition.name == workflow,
-                    Definition.version == version,
-                )
-            )
-            forms = session.scalars(
-                select(Definition).where(
-                    Definition.kind == "form", Definition.version == form_version
-                )
-            ).all()
-            if flow is None:
+            try:
+                texts = self._stored_texts(session, workflow, version, form_version)
+                # Judged by what the files take away only: it loads without looking.
+                load_texts(texts, None)
+            except (KeyError, DefinitionsInvalid):
                 continue
             try:
-                load_texts([_text(flow)] + [_text(f) for f in forms], self.template_dir)
+                load_texts(texts, self.template_dir)
             except DefinitionsInvalid as error:
                 count = totals[(workflow, version)]
                 kept = f"{count} application{'s' if count != 1 else ''} under way"
@@ -296,13 +288,26 @@ class DefinitionRegistry:
         """Load an older published version from the database (the files have moved on)."""
         if self.db is None:
             raise KeyError((workflow, version))
-        flow = self._stored("workflow", workflow, version)
         with self.db.reading() as session:
-            form_rows = session.scalars(
-                select(Definition).where(
-                    Definition.kind == "form", Definition.version == form_version
-                )
-            ).all()
+            texts = self._stored_texts(session, workflow, version, form_version)
+        self._remember(load_texts(texts, None))
+
+    def _stored_texts(
+        self, session: Session, workflow: str, version: str, form_version: str
+    ) -> list[tuple[str, str]]:
+        """Return the texts a stored version loads from: it, its form, the current others."""
+        flow = session.scalar(
+            select(Definition).where(
+                Definition.kind == "workflow",
+                Definition.name == workflow,
+                Definition.version == version,
+            )
+        )
+        if flow is None:
+            raise KeyError((workflow, version))
+        form_rows = session.scalars(
+            select(Definition).where(Definition.kind == "form", Definition.version == form_version)
+        ).all()
         texts = [_text(flow)] + [_text(f) for f in form_rows]
         # Report forms of obligations are not pinned: the current ones lend their names.
         pinned = {f.name for f in form_rows}
@@ -312,8 +317,7 @@ class DefinitionRegistry:
                 for f in self.current.forms.values()
                 if f.name not in pinned
             ]
-        loaded = load_texts(texts, None)
-        self._remember(loaded)
+        return texts
 
     def form(self, name: str, version: str | None = None) -> tuple[FormSpec, FormValidator]:
         """Return a form (the current version, or a stored one) and its validator."""

@@ -1,4 +1,4 @@
-"""Two reviewers decide the same application at the same moment: exactly one wins."""
+"""Two requests about one application at the same moment: one wins, the other is told why."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import re
 import threading
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.platform.models import Application, AuditEvent
 from tests.web.helpers import fill_all, fire, make_user, sign_in, start_application, token
+from tests.web.test_time_and_address import GOOD, PAGE, start, visits  # noqa: F401
 
 
 def test_two_reviewers_at_once_one_wins_the_other_is_told_to_reload(app: Flask) -> None:
@@ -72,3 +74,52 @@ def test_two_reviewers_at_once_one_wins_the_other_is_told_to_reload(app: Flask) 
             )
         ).all()
     assert len(decisions) == 1
+
+
+def _press(
+    barrier: threading.Barrier,
+    statuses: dict[str, int],
+    name: str,
+    client: FlaskClient,
+    url: str,
+    data: dict[str, str],
+) -> None:
+    barrier.wait()
+    statuses[name] = client.post(url, data=data).status_code
+
+
+def test_a_draft_save_racing_its_own_submit_is_refused_cleanly(visits: Flask) -> None:  # noqa: F811
+    """A double click on two buttons: the save and the submit of one applicant, at once."""
+    make_user(visits, "a@example.org")
+    saver, sender = visits.test_client(), visits.test_client()
+    sign_in(saver, "a@example.org")
+    sign_in(sender, "a@example.org")
+    for round_ in range(5):
+        application_id = start(saver)
+        page = PAGE.format(application_id)
+        assert saver.post(page, data={"csrf_token": token(saver), **GOOD, "action": "continue"})
+        check = sender.get(f"/applications/{application_id}/check").get_data(as_text=True)
+        version = re.search(r'name="version" value="(\d+)"', check)
+        assert version
+        save = {"csrf_token": token(saver), **GOOD, "place_name": "Changed", "action": "save"}
+        send = {"csrf_token": token(sender), "trigger": "send", "version": version.group(1)}
+        barrier = threading.Barrier(2)
+        statuses: dict[str, int] = {}
+        fire_url = f"/applications/{application_id}/fire"
+        threads = [
+            threading.Thread(target=_press, args=(barrier, statuses, "save", saver, page, save)),
+            threading.Thread(
+                target=_press, args=(barrier, statuses, "send", sender, fire_url, send)
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert statuses["send"] in (302, 409) and statuses["save"] in (302, 409), (round_, statuses)
+        with visits.extensions["formflow"].db.reading() as session:
+            application = session.get(Application, application_id)
+            assert application is not None
+            # Whatever won, nothing is half-written: a sent request kept what was sent.
+            if application.state == "sent":
+                assert statuses["send"] == 302
