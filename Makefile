@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python bench/listings.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/upgrades.py
+	$(BIN)/python bench/queue.py
 
 clean:
 	rm -rf $(VENV) static/uswds instance .pytest_cache .mypy_cache .ruff_cache

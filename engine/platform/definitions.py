@@ -60,6 +60,9 @@ class DefinitionRegistry:
         self._published = False
         # The newest definitions row this process has looked at (0: none yet).
         self._seen = 0
+        # versions_in_use(), kept until something is published or put in force.
+        self._in_use: Mapping[str, tuple[WorkflowSpec, ...]] = {}
+        self._in_use_key: tuple[object, ...] | None = None
 
     def paths(self) -> tuple[list[Path], list[Path]]:
         """Return the form files and workflow files under the root, sorted."""
@@ -121,6 +124,38 @@ class DefinitionRegistry:
                     for e in error.errors
                 ]
         return problems
+
+    def versions_in_use(self, session: Session) -> Mapping[str, tuple[WorkflowSpec, ...]]:
+        """Return each workflow's current version and every version unfinished ones keep.
+
+        A new version comes into use only by being published, so the answer is kept
+        until the publications change; one indexed query (a partial index) otherwise.
+        """
+        newest = session.scalar(select(func.max(Publication.id)))
+        current = self.loaded().workflows
+        key = (newest, tuple(sorted((n, w.version) for n, w in current.items())))
+        if key == self._in_use_key:
+            return self._in_use
+        found: dict[str, dict[str, WorkflowSpec]] = {
+            name: {spec.version: spec} for name, spec in current.items()
+        }
+        pinned = session.execute(
+            select(Application.workflow, Application.workflow_version, Application.form_version)
+            .where(Application.final_at.is_(None))
+            .distinct()
+        ).all()
+        for workflow, version, form_version in pinned:
+            if version in found.get(workflow, {}):
+                continue
+            try:
+                spec = self.compiled(workflow, version, form_version).workflow
+            except (KeyError, DefinitionsInvalid):
+                log.warning("version %s of %s cannot be loaded", version, workflow)
+                continue
+            found.setdefault(workflow, {})[version] = spec
+        self._in_use = {name: tuple(versions.values()) for name, versions in found.items()}
+        self._in_use_key = key
+        return self._in_use
 
     def load_published(self) -> Definitions:
         """Put in force the versions published last: how a process starts on broken files.

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -201,7 +202,21 @@ class Application(Base):
     """One case moving through a workflow, pinned to the definitions it started on."""
 
     __tablename__ = "applications"
-    __table_args__ = (Index("ix_applications_workflow_state", "workflow", "state", "id"),)
+    __table_args__ = (
+        Index("ix_applications_workflow_state", "workflow", "state", "id"),
+        # The versions unfinished applications keep (DefinitionRegistry.versions_in_use):
+        # read from the index alone, however many finished applications there are.
+        Index(
+            "ix_applications_unfinished_versions",
+            "workflow",
+            "workflow_version",
+            "form_version",
+            postgresql_where=text("final_at IS NULL"),
+            sqlite_where=text("final_at IS NULL"),
+        ),
+        # The queue, oldest first, a page at a time.
+        Index("ix_applications_state_entered", "state_entered_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workflow: Mapped[str] = mapped_column(String(100))

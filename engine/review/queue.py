@@ -6,7 +6,7 @@ when a transition leaving it may be fired by a reviewer or an admin.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -111,32 +111,60 @@ def find(
     wanted: QueueFilter,
     user_id: int,
     today: date,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[QueueRow]:
-    """Return the applications the filter asks for, the longest waiting first."""
-    rows = []
-    found = session.execute(_query(registry, wanted, user_id, today))
+    """Return the applications the filter asks for, the longest waiting first.
+
+    Filtered, ordered and cut in SQL: a page reads its rows only.
+    """
+    return list(stream(session, registry, wanted, user_id, today, limit=limit, offset=offset))
+
+
+def stream(
+    session: Session,
+    registry: DefinitionRegistry,
+    wanted: QueueFilter,
+    user_id: int,
+    today: date,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[QueueRow]:
+    """Yield the rows find() returns, read in batches: for an export of the whole queue.
+
+    Consume it while the session is open.
+    """
+    query = _query(session, registry, wanted, user_id, today).offset(offset).limit(limit)
+    found = session.execute(query.execution_options(yield_per=500))
     for application, organization, assignee in found:
-        compiled = registry.compiled(
+        flow = registry.compiled(
             application.workflow, application.workflow_version, application.form_version
-        )
-        flow = compiled.workflow
-        # The SQL used the current version's states; an application pinned to an older
-        # version is judged by its own.
-        if wanted.state == WAITING and not staff_transitions(flow, application.state):
-            continue
+        ).workflow
         due = application.due_on
-        rows.append(
-            QueueRow(
-                application=application,
-                workflow=flow,
-                state=flow.states[application.state],
-                organization=organization,
-                assignee=assignee,
-                overdue=due is not None and due < today,
-                waiting_since=application.state_entered_at.date(),
-            )
+        yield QueueRow(
+            application=application,
+            workflow=flow,
+            state=flow.states[application.state],
+            organization=organization,
+            assignee=assignee,
+            overdue=due is not None and due < today,
+            waiting_since=application.state_entered_at.date(),
         )
-    return rows
+
+
+def count(
+    session: Session,
+    registry: DefinitionRegistry,
+    wanted: QueueFilter,
+    user_id: int,
+    today: date,
+) -> int:
+    """Return how many applications the filter asks for."""
+    query = _query(session, registry, wanted, user_id, today).order_by(None)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    return int(total or 0)
 
 
 def decisions_for(rows: Iterable[QueueRow]) -> list[Decision]:
@@ -167,11 +195,15 @@ def _workflows(registry: DefinitionRegistry, name: str) -> list[WorkflowSpec]:
 
 
 def _query(
-    registry: DefinitionRegistry, wanted: QueueFilter, user_id: int, today: date
+    session: Session, registry: DefinitionRegistry, wanted: QueueFilter, user_id: int, today: date
 ) -> Select[Application, Organization, User]:
     owner = aliased(User)
     assignee = aliased(User)
-    conditions = [_state_condition(_workflows(registry, wanted.workflow), wanted.state)]
+    flows = _workflows(registry, wanted.workflow)
+    if wanted.state == WAITING:
+        conditions = [_waiting(registry.versions_in_use(session), {w.name for w in flows})]
+    else:
+        conditions = [_state_condition(flows, wanted.state)]
     if wanted.provider.strip():
         text = wanted.provider.strip()
         conditions.append(
@@ -202,16 +234,42 @@ def _query(
     )
 
 
+def _waiting(
+    in_use: Mapping[str, tuple[WorkflowSpec, ...]], names: set[str]
+) -> ColumnElement[bool]:
+    """Match what waits for staff, each application judged by the version it keeps."""
+    per_flow = []
+    for name in sorted(names):
+        by_states: dict[frozenset[str], list[str]] = {}
+        for spec in in_use.get(name, ()):
+            states = frozenset(waiting_states(spec))
+            if states:
+                by_states.setdefault(states, []).append(spec.version)
+        if len(by_states) == 1:
+            # Every version waits in the same states: the usual case, and one index range.
+            (states,) = by_states
+            per_flow.append(and_(Application.workflow == name, Application.state.in_(states)))
+        elif by_states:
+            per_flow.append(
+                and_(
+                    Application.workflow == name,
+                    or_(
+                        *(
+                            and_(
+                                Application.workflow_version.in_(versions),
+                                Application.state.in_(states),
+                            )
+                            for states, versions in by_states.items()
+                        )
+                    ),
+                )
+            )
+    return or_(*per_flow) if per_flow else false()
+
+
 def _state_condition(flows: Sequence[WorkflowSpec], state: str) -> ColumnElement[bool]:
     if not flows:
         return false()
-    if state == WAITING:
-        per_flow = [
-            and_(Application.workflow == w.name, Application.state.in_(waiting_states(w)))
-            for w in flows
-            if waiting_states(w)
-        ]
-        return or_(*per_flow) if per_flow else false()
     names = Application.workflow.in_([w.name for w in flows])
     return names if state == ANY_STATE else and_(names, Application.state == state)
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from flask import Blueprint, request
+from flask import Blueprint, request, stream_with_context
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from engine.applications.cases import today
 from engine.platform.services import services
 from engine.platform.web.security import role_required
-from engine.review.queue import QueueRow, find
+from engine.review.queue import QueueRow, stream
 from engine.review.queue_args import filter_from
 
 bp = Blueprint("queue_export", __name__, url_prefix="/review")
@@ -41,11 +41,16 @@ def csv_file() -> Response:
     svc = services()
     now = today()
     wanted = filter_from(request.args).wanted
-    with svc.db.reading() as session:
-        rows = find(session, svc.registry, wanted, current_user.id, now)
-    body = to_csv(rows)
+    user_id = current_user.id
+
+    def lines() -> Iterator[str]:
+        # Written as read, a batch at a time: an export of the whole queue never sits
+        # in memory at once.
+        with svc.db.reading() as session:
+            yield from to_csv(stream(session, svc.registry, wanted, user_id, now))
+
     return Response(
-        body,
+        stream_with_context(lines()),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="review-queue-{now.isoformat()}.csv"'
@@ -53,14 +58,22 @@ def csv_file() -> Response:
     )
 
 
-def to_csv(rows: Iterable[QueueRow]) -> str:
-    """Write the rows as CSV text, one line per application, under a header line."""
+def to_csv(rows: Iterable[QueueRow]) -> Iterator[str]:
+    """Yield the rows as CSV text, one line per application, under a header line."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+
+    def line(cells: Iterable[str]) -> str:
+        writer.writerow(cells)
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
+    yield line(HEADER)
     for r in rows:
         a = r.application
-        writer.writerow(
+        yield line(
             safe_cell(value)
             for value in (
                 r.reference,
@@ -75,7 +88,6 @@ def to_csv(rows: Iterable[QueueRow]) -> str:
                 (r.assignee.name or r.assignee.email) if r.assignee else "",
             )
         )
-    return out.getvalue()
 
 
 def safe_cell(value: str) -> str:

@@ -17,6 +17,7 @@ from engine.review.queue import (
     ANYONE,
     ME,
     NOBODY,
+    count,
     decisions_for,
     find,
     state_choices,
@@ -37,19 +38,19 @@ def queue() -> str:
     now = today()
     parsed = filter_from(request.args)
     wanted = parsed.wanted
-    with svc.db.reading() as session:
-        rows = find(session, svc.registry, wanted, current_user.id, now)
-        staff = staff_members(session)
-    # The count and the CSV cover every match; the page shows one slice at a time.
+    # The count covers every match; the page reads one slice of them from the database.
     size = int(current_app.config["QUEUE_PAGE_SIZE"])
-    pages = max(1, -(-len(rows) // size))
-    raw_page = request.args.get("page", "1")
-    page = min(pages, max(1, whole_number(raw_page) or 1))
-    shown = rows[(page - 1) * size : page * size]
+    with svc.db.reading() as session:
+        total = count(session, svc.registry, wanted, current_user.id, now)
+        pages = max(1, -(-total // size))
+        page = min(pages, max(1, whole_number(request.args.get("page", "1")) or 1))
+        offset = (page - 1) * size
+        shown = find(session, svc.registry, wanted, current_user.id, now, limit=size, offset=offset)
+        staff = staff_members(session)
     return render_template(
         "review/queue.html",
         rows=shown,
-        total=len(rows),
+        total=total,
         first=(page - 1) * size + 1,
         page=page,
         pages=pages,
