@@ -65,7 +65,7 @@ bench: install
 	$(BIN)/python bench/listings.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/upgrades.py
-	$(BIN)/python bench/queue.py
+	$(BIN)/python bench/review_queue.py
 
 clean:
 	rm -rf $(VENV) static/uswds instance .pytest_cache .mypy_cache .ruff_cache

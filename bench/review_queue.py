@@ -1,7 +1,7 @@
 """What the review queue costs as the table grows, as ratios against a plain indexed read.
 
-    .venv/bin/python bench/queue.py                                  # SQLite, 10k and 100k
-    .venv/bin/python bench/queue.py --sizes 10000 100000 1000000 \\
+    .venv/bin/python bench/review_queue.py                                  # SQLite, 10k and 100k
+    .venv/bin/python bench/review_queue.py --sizes 10000 100000 1000000 \\
         --postgres postgresql://postgres@127.0.0.1:5432/test          # a private database
 
 N applications are written with bulk SQL over the shipped workflows: 70% decided
@@ -169,7 +169,7 @@ def main() -> None:
                 url = stack.enter_context(postgres_url(args.postgres))
             else:
                 folder = stack.enter_context(tempfile.TemporaryDirectory())
-                url = f"sqlite:///{folder}/queue.sqlite"
+                url = f"sqlite:///{folder}/review_queue.sqlite"
             table[n] = measure(url, n, args.repeats)
         print(f"measured {n:,} applications", file=sys.stderr)
     cases = list(next(iter(table.values())))
